@@ -1,0 +1,1 @@
+"""Running a crawl: scope, URL canonical form, limits, pipelines and the runner."""

@@ -1,0 +1,142 @@
+"""Runs one crawl in this process and reports what it left in the output folder.
+
+The CLI, `archiver demo` and anyone scripting archiver call `run_crawl`; it checks what a user can
+get wrong before Scrapy starts (so mistakes give one clear line, not a traceback) and refuses to
+call an empty output a success.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from scrapy.crawler import CrawlerProcess
+from scrapy.settings import Settings
+
+from archiver.errors import EmptyCrawlError, UsageError
+from archiver.export.jsonl import collection_records
+from archiver.profile import load_profile
+from spiders.publication import PublicationSpider
+
+
+@dataclass(frozen=True, slots=True)
+class CrawlSummary:
+    output: Path
+    pages_fetched: int
+    articles_new: int
+    articles_total: int
+    warc_files: list[Path]
+    elapsed_seconds: float
+    stats: dict[str, Any]
+
+    @property
+    def pages_per_second(self) -> float:
+        return self.pages_fetched / self.elapsed_seconds if self.elapsed_seconds else 0.0
+
+
+def _check_urls(urls: Sequence[str]) -> None:
+    for url in urls:
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise UsageError(f"not an http(s) URL: {url!r} (write it as https://host/path)")
+
+
+def _check_writable(folder: Path) -> None:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except OSError as exc:
+        raise UsageError(
+            f"cannot write to output folder {folder}: {exc.strerror or exc}; "
+            "choose another --output or fix its permissions"
+        ) from exc
+
+
+def crawl_settings(
+    output: Path, max_pages: int, max_depth: int, profile: str | None, overrides: Mapping[str, str]
+) -> Settings:
+    settings = Settings()
+    settings.setmodule("archiver.settings", priority="project")
+    settings.setdict(dict(overrides), priority="cmdline")
+    settings.set("ARCHIVER_OUTPUT", str(output), priority="cmdline")
+    settings.set("ARCHIVER_PROFILE", profile or "", priority="cmdline")
+    if max_pages:
+        settings.set("ARCHIVER_MAX_PAGES", max_pages, priority="cmdline")
+    if max_depth:
+        settings.set("DEPTH_LIMIT", max_depth, priority="cmdline")
+    return settings
+
+
+def _why_empty(stats: Mapping[str, Any], output: Path) -> str:
+    fetched = int(stats.get("archiver/warc/responses", 0))
+    forbidden = int(stats.get("robotstxt/forbidden", 0))
+    errors = {
+        k.rsplit(".", 1)[-1]: v
+        for k, v in stats.items()
+        if k.startswith("downloader/exception_type_count/")
+    }
+    pages = int(stats.get("response_received_count", 0)) - int(
+        stats.get("robotstxt/response_count", 0)
+    )
+    if errors and pages <= 0:
+        kinds = ", ".join(f"{kind} x{count}" for kind, count in errors.items())
+        reason = f"the start URL could not be fetched ({kinds}); check the URL and the network"
+    elif forbidden and pages <= 0:
+        reason = f"robots.txt disallowed all {forbidden} requests"
+    else:
+        not_article = int(stats.get("archiver/pages/not_article", 0))
+        reason = (
+            f"{fetched} responses archived, {not_article} HTML pages, none recognised as an "
+            "article; start from a section or article page, or raise --max-pages/--max-depth"
+        )
+    return f"no article in {output}: {reason}"
+
+
+def run_crawl(
+    urls: Sequence[str],
+    output: Path,
+    *,
+    max_pages: int = 0,
+    max_depth: int = 0,
+    profile: str | None = None,
+    overrides: Mapping[str, str] | None = None,
+) -> CrawlSummary:
+    if profile and not urls and not load_profile(profile).start_urls:
+        raise UsageError(f"profile {profile!r} has no start URLs; give them on the command line")
+    if profile:
+        load_profile(profile)
+    elif not urls:
+        raise UsageError("give at least one start URL, or --profile NAME")
+    _check_urls(urls)
+    _check_writable(output)
+    if max_pages < 0 or max_depth < 0:
+        raise UsageError("--max-pages and --max-depth must be 0 (no limit) or more")
+
+    before = sum(1 for _ in collection_records(output))
+    settings = crawl_settings(output, max_pages, max_depth, profile, overrides or {})
+    process = CrawlerProcess(settings)
+    crawler = process.create_crawler(PublicationSpider)
+    process.crawl(crawler, start_urls=list(urls), profile=profile)
+    process.start()
+
+    assert crawler.stats is not None
+    stats = dict(crawler.stats.get_stats())
+    total = sum(1 for _ in collection_records(output))
+    elapsed = stats.get("elapsed_time_seconds") or 0.0
+    summary = CrawlSummary(
+        output=output,
+        pages_fetched=int(stats.get("archiver/warc/responses", 0)),
+        articles_new=total - before,
+        articles_total=total,
+        warc_files=sorted((output / "warc").glob("*.warc.gz")),
+        elapsed_seconds=float(elapsed),
+        stats=stats,
+    )
+    if total == 0:
+        raise EmptyCrawlError(_why_empty(stats, output))
+    return summary

@@ -1,0 +1,69 @@
+"""archiver's Scrapy settings, all defaults in one place.
+
+`archiver crawl` and `scrapy crawl publication` (through scrapy.cfg) both start from this module;
+`-s NAME=VALUE` overrides any of it.
+"""
+
+from archiver import __version__
+from archiver.crawl.scope import TRACKING_PARAMS
+
+BOT_NAME = "archiver"
+SPIDER_MODULES = ["spiders"]
+NEWSPIDER_MODULE = "spiders"
+
+# Where a crawl writes: DIR/warc/*.warc.gz, DIR/articles.jsonl, DIR/crawl-stats.json.
+ARCHIVER_OUTPUT = "data/crawl"
+# Stop after this many responses (0: no limit); robots.txt fetches are not counted.
+ARCHIVER_MAX_PAGES = 0
+# Publication profile (a name from `archiver/profiles/`), or empty for none.
+ARCHIVER_PROFILE = ""
+# A contact URL or email for the User-Agent, so site owners can reach the archivist.
+ARCHIVER_CONTACT = ""
+ARCHIVER_WARC_PREFIX = "archiver"
+ARCHIVER_WARC_MAX_SIZE = 1_000_000_000
+# Query parameters dropped from every URL before it is fetched (shell-style patterns).
+ARCHIVER_TRACKING_PARAMS = list(TRACKING_PARAMS)
+
+USER_AGENT = f"archiver/{__version__} (+https://github.com/archiver-project/archiver)"
+
+# Politeness: robots.txt, one request at a time per host, adaptive delays.
+ROBOTSTXT_OBEY = True
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 2
+DOWNLOAD_DELAY = 1.0
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+DOWNLOAD_TIMEOUT = 60
+RETRY_TIMES = 2
+COOKIES_ENABLED = False
+TELNETCONSOLE_ENABLED = False
+# No listening sockets: a crawl is driven from its command line and config, not remotely.
+REMOTE_CONTROL_ENABLED = False
+
+DOWNLOAD_HANDLERS = {
+    "http": "archiver.warc.capture.CapturingDownloadHandler",
+    "https": "archiver.warc.capture.CapturingDownloadHandler",
+}
+
+DOWNLOADER_MIDDLEWARES = {
+    # Scrapy's offsite middleware allows subdomains; archiver's scope is the exact hosts.
+    "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
+    "archiver.crawl.scope_middleware.HostScopeMiddleware": 50,
+    "archiver.crawl.page_budget.PageBudgetMiddleware": 940,
+    # Nearest the downloader: sees every response (errors, redirects, retries) before
+    # decompression or redirect handling change it.
+    "archiver.warc.archive_middleware.WarcArchiveMiddleware": 950,
+}
+ITEM_PIPELINES = {
+    "archiver.crawl.extraction_pipeline.ExtractionPipeline": 100,
+    "archiver.crawl.records_pipeline.RecordsPipeline": 200,
+}
+
+EXTENSIONS = {
+    "archiver.crawl.stats_file.CrawlStatsFile": 500,
+}
+
+LOG_LEVEL = "INFO"
+FEED_EXPORT_ENCODING = "utf-8"

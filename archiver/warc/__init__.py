@@ -1,0 +1,1 @@
+"""The archive side: raw capture of HTTP exchanges, WARC writing, WARC reading."""

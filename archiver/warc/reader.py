@@ -1,0 +1,153 @@
+"""Reading captured pages back out of WARC files made by archiver or anyone else.
+
+Damage is reported, not raised: a file that is not a WARC, or that breaks off in the middle,
+yields what it holds up to the damage and a WarcProblem naming the file and the byte offset,
+and the caller goes on with the next file.
+"""
+
+from __future__ import annotations
+
+import gzip
+import zlib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from warcio.archiveiterator import ArchiveIterator
+from warcio.exceptions import ArchiveLoadFailed
+from warcio.limitreader import LimitReader
+from warcio.recordloader import ArcWarcRecord
+from warcio.timeutils import iso_date_to_datetime
+
+from archiver.crawl.captured import CapturedPage
+from archiver.page import Page
+from archiver.warc.writer import WarcPointer
+
+WARC_SUFFIXES = (".warc", ".warc.gz", ".arc", ".arc.gz")
+
+
+@dataclass(frozen=True, slots=True)
+class WarcProblem:
+    path: str
+    offset: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: at byte offset {self.offset}: {self.message}"
+
+
+@dataclass(frozen=True, slots=True)
+class Revisit:
+    url: str
+
+
+def expand_paths(paths: Iterable[str]) -> tuple[list[str], list[WarcProblem]]:
+    """WARC files named or found under folders, in a stable order; missing paths are problems."""
+    found: list[str] = []
+    problems: list[WarcProblem] = []
+    for given in paths:
+        path = Path(given)
+        if path.is_dir():
+            inside = sorted(
+                p for p in path.rglob("*") if p.is_file() and p.name.endswith(WARC_SUFFIXES)
+            )
+            found.extend(str(p) for p in inside)
+            if not inside:
+                problems.append(WarcProblem(given, 0, "no WARC files (*.warc, *.warc.gz) here"))
+        elif path.is_file():
+            found.append(given)
+        else:
+            problems.append(WarcProblem(given, 0, "no such file or folder"))
+    return found, problems
+
+
+def _looks_like_archive(path: str) -> bool:
+    with open(path, "rb") as handle:
+        head = handle.read(64 * 1024)
+    if head[:2] == b"\x1f\x8b":
+        try:
+            head = zlib.decompressobj(zlib.MAX_WBITS | 16).decompress(head, 64)
+        except zlib.error:
+            return False
+    return head.startswith((b"WARC/", b"filedesc://"))
+
+
+def _is_html(record: ArcWarcRecord) -> bool:
+    headers = record.http_headers
+    if headers is None:
+        return False
+    content_type = (headers.get_header("Content-Type") or "").lower()
+    return "html" in content_type
+
+
+def _status(record: ArcWarcRecord) -> int:
+    code = record.http_headers.get_statuscode() if record.http_headers else ""
+    return int(code) if code and code.isdigit() else 0
+
+
+def _captured_at(record: ArcWarcRecord) -> datetime:
+    date = record.rec_headers.get_header("WARC-Date") or ""
+    try:
+        return iso_date_to_datetime(date).replace(tzinfo=UTC)
+    except ValueError:
+        return datetime.fromtimestamp(0, UTC)
+
+
+def _missing_bytes(record: ArcWarcRecord) -> int:
+    """Reads the record's block to its end and returns how many of its declared bytes are missing.
+
+    warcio stops quietly at the end of a truncated file, handing out a short record as if whole;
+    comparing what the block held with its Content-Length is what reveals the damage.
+    """
+    stream = record.raw_stream
+    while stream.read(1 << 16):
+        pass
+    return stream.limit if isinstance(stream, LimitReader) else 0
+
+
+def read_pages(path: str) -> Iterator[CapturedPage | Revisit | WarcProblem]:
+    """HTML pages (status 200) and revisits in one file, then a problem if it is damaged."""
+    if not _looks_like_archive(path):
+        yield WarcProblem(path, 0, "not a WARC file (no WARC/ header at its start)")
+        return
+    offset = 0
+    with open(path, "rb") as stream:
+        iterator = ArchiveIterator(stream)
+        try:
+            for record in iterator:
+                offset = iterator.get_record_offset()
+                page = _page(path, offset, record)
+                missing = _missing_bytes(record)
+                if missing:
+                    yield WarcProblem(path, offset, f"record cut short: {missing} bytes missing")
+                    return
+                if record.rec_type == "revisit":
+                    yield Revisit(record.rec_headers.get_header("WARC-Target-URI") or "")
+                elif page is not None:
+                    yield page
+        except (ArchiveLoadFailed, zlib.error, EOFError, gzip.BadGzipFile, ValueError) as exc:
+            # After a whole record, warcio's offset is where the damaged one begins.
+            where = max(offset, getattr(iterator, "offset", offset))
+            reason = repr(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)[:120]
+            yield WarcProblem(path, where, f"damaged record ({type(exc).__name__}: {reason})")
+
+
+def _page(path: str, offset: int, record: ArcWarcRecord) -> CapturedPage | None:
+    if record.rec_type != "response" or _status(record) != 200 or not _is_html(record):
+        return None
+    body = record.content_stream().read()
+    return CapturedPage(
+        page=Page(
+            url=record.rec_headers.get_header("WARC-Target-URI") or "",
+            body=body,
+            content_type=record.http_headers.get_header("Content-Type"),
+            captured_at=_captured_at(record),
+        ),
+        warc=WarcPointer(
+            filename=path,
+            offset=offset,
+            record_id=record.rec_headers.get_header("WARC-Record-ID") or "",
+            payload_digest=record.rec_headers.get_header("WARC-Payload-Digest"),
+        ),
+    )

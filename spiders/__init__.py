@@ -1,0 +1,1 @@
+"""archiver's Scrapy spiders (SPIDER_MODULES)."""

@@ -1,0 +1,148 @@
+"""The crawl of one publication: start URLs, sitemaps, feeds, then every on-site link.
+
+Section, issue-archive and tag pages are followed like any page; whether a page is an article is
+decided by extraction from the page itself, so the spider needs no per-site rules to find them.
+Every HTML page reaches the pipelines as a CapturedPage; WARC writing has already happened in
+the downloader, for every response, before the spider sees it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator
+from typing import Any
+
+from scrapy import Request, Spider, signals
+from scrapy.crawler import Crawler
+from scrapy.http import HtmlResponse, Response, TextResponse
+from scrapy.linkextractors import LinkExtractor
+from scrapy.selector import Selector
+from scrapy.utils.gz import gunzip
+from scrapy.utils.sitemap import Sitemap
+
+from archiver.crawl.captured import WARC_META_KEY, CapturedPage
+from archiver.crawl.scope import HostScope, UrlCleaner
+from archiver.errors import UsageError
+from archiver.page import Page
+from archiver.profile import Profile, load_profile
+
+# Spider arguments (`scrapy crawl publication -a NAME=VALUE`) that are really crawl settings.
+_ARGUMENT_SETTINGS = {
+    "output": "ARCHIVER_OUTPUT",
+    "max_pages": "ARCHIVER_MAX_PAGES",
+    "max_depth": "DEPTH_LIMIT",
+    "profile": "ARCHIVER_PROFILE",
+}
+_FEED_LINKS = (
+    'link[rel~="alternate"][type="application/rss+xml"]::attr(href),'
+    'link[rel~="alternate"][type="application/atom+xml"]::attr(href)'
+)
+# RSS <item><link>, Atom <entry><link href>, whatever the namespace.
+_FEED_ITEM_LINKS = (
+    "//*[local-name()='item']/*[local-name()='link']/text()"
+    " | //*[local-name()='entry']/*[local-name()='link']"
+    "[not(@rel) or @rel='alternate']/@href"
+)
+
+
+def _split_urls(value: str | Iterable[str] | None) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [u for u in value.replace(",", " ").split() if u]
+    return [u for u in value if u]
+
+
+class PublicationSpider(Spider):
+    name = "publication"
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> PublicationSpider:
+        for argument, setting in _ARGUMENT_SETTINGS.items():
+            if kwargs.get(argument) is not None:
+                crawler.settings.set(setting, kwargs[argument], priority="spider")
+        kwargs.setdefault("profile", crawler.settings.get("ARCHIVER_PROFILE") or None)
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        spider._cleaner = UrlCleaner(crawler.settings.getlist("ARCHIVER_TRACKING_PARAMS"))
+        crawler.signals.connect(spider._robots_parsed, signal=signals.robots_parsed)
+        return spider
+
+    def __init__(
+        self,
+        start_urls: str | Iterable[str] | None = None,
+        profile: str | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(**kwargs)
+        self.profile: Profile | None = load_profile(profile) if profile else None
+        urls = _split_urls(start_urls) or list(self.profile.start_urls if self.profile else [])
+        if not urls:
+            raise UsageError("no start URL: give one or more URLs, or a profile that has some")
+        # Replaced in from_crawler by one built from the ARCHIVER_TRACKING_PARAMS setting.
+        self._cleaner = UrlCleaner()
+        self.start_urls = urls
+        domains = [f"http://{d}/" for d in self.profile.domains] if self.profile else []
+        self.scope_urls = [*self.start_urls, *domains]
+        self._scope = HostScope(self.scope_urls)
+        self._links = LinkExtractor(unique=True)
+
+    async def start(self) -> AsyncIterator[Request]:
+        for url in self.start_urls:
+            yield self._request(url, self.parse)
+        if self.profile:
+            for url in self.profile.sitemaps:
+                yield self._request(url, self.parse_sitemap)
+            for url in self.profile.feeds:
+                yield self._request(url, self.parse_feed)
+
+    def _request(self, url: str, callback: Callable[[Response], Any]) -> Request:
+        return Request(self._cleaner.clean(url), callback=callback)
+
+    def _follow(
+        self, urls: Iterable[str], callback: Callable[[Response], Any]
+    ) -> Iterator[Request]:
+        for url in urls:
+            if url in self._scope:
+                yield self._request(url, callback)
+
+    def parse(self, response: Response) -> Iterator[Request | CapturedPage]:
+        if not isinstance(response, HtmlResponse):
+            return
+        capture = response.meta.get(WARC_META_KEY)
+        if capture is not None:
+            yield CapturedPage(
+                page=Page(
+                    url=response.url,
+                    body=response.body,
+                    content_type=response.headers.get("Content-Type", b"").decode("latin-1")
+                    or None,
+                    captured_at=capture.sent_at,
+                ),
+                warc=capture.pointer,
+            )
+        yield from self._follow(
+            (link.url for link in self._links.extract_links(response)), self.parse
+        )
+        feeds = (response.urljoin(href) for href in response.css(_FEED_LINKS).getall())
+        yield from self._follow(feeds, self.parse_feed)
+
+    def parse_sitemap(self, response: Response) -> Iterator[Request]:
+        body = response.body
+        if body[:2] == b"\x1f\x8b":
+            body = gunzip(body, max_size=self.settings.getint("DOWNLOAD_MAXSIZE"))
+        sitemap = Sitemap(body)
+        locations = (entry["loc"] for entry in sitemap if entry.get("loc"))
+        callback = self.parse_sitemap if sitemap.type == "sitemapindex" else self.parse
+        yield from self._follow(locations, callback)
+
+    def parse_feed(self, response: Response) -> Iterator[Request]:
+        if not isinstance(response, TextResponse):
+            return
+        selector = Selector(response=response, type="xml")
+        links = (response.urljoin(u.strip()) for u in selector.xpath(_FEED_ITEM_LINKS).getall())
+        yield from self._follow(links, self.parse)
+
+    def _robots_parsed(self, robotparser: Any, **_: Any) -> None:
+        sitemaps = getattr(getattr(robotparser, "rp", None), "sitemaps", ())
+        assert self.crawler.engine is not None
+        for request in self._follow(sitemaps, self.parse_sitemap):
+            self.crawler.engine.crawl(request)
