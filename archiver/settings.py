@@ -63,6 +63,7 @@ ITEM_PIPELINES = {
 
 EXTENSIONS = {
     "archiver.crawl.stats_file.CrawlStatsFile": 500,
+    "archiver.crawl.network_error_log.NetworkErrorLog": 0,
 }
 
 LOG_LEVEL = "INFO"

@@ -21,8 +21,18 @@ from archiver.demo.server import DemoServer, ServedRequest
 TESTS = Path(__file__).parent
 SHARED = TESTS.parent.parent / "shared"
 # Our own site on loopback: no politeness delays; short timeouts keep failing tests fast.
-FAST = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_TIMEOUT=10",
-        "-s", "RETRY_TIMES=1", "-s", "LOG_LEVEL=INFO"]
+FAST = [
+    "-s",
+    "DOWNLOAD_DELAY=0",
+    "-s",
+    "AUTOTHROTTLE_ENABLED=False",
+    "-s",
+    "DOWNLOAD_TIMEOUT=10",
+    "-s",
+    "RETRY_TIMES=1",
+    "-s",
+    "LOG_LEVEL=INFO",
+]
 
 
 @dataclass(frozen=True)
@@ -43,13 +53,18 @@ class CrawlRun:
 def run_archiver(*args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "archiver.cli", *args],
-        capture_output=True, text=True, timeout=timeout, cwd=TESTS.parent,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        cwd=TESTS.parent,
     )
 
 
 def crawl(server: DemoServer, output: Path, *args: str, start: str | None = None) -> CrawlRun:
     server.clear()
-    done = run_archiver("crawl", start or f"{server.origin}/", "--output", str(output), *FAST, *args)
+    done = run_archiver(
+        "crawl", start or f"{server.origin}/", "--output", str(output), *FAST, *args
+    )
     return CrawlRun(output, done.returncode, done.stdout, done.stderr, server.requests)
 
 

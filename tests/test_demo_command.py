@@ -27,12 +27,26 @@ def test_scrapy_crawl_runs_the_same_spider_with_archiver_settings(
 ) -> None:
     out = tmp_path / "scrapy"
     done = subprocess.run(
-        [sys.executable, "-m", "scrapy", "crawl", "publication",
-         "-a", f"start_urls={demo_server.origin}/", "-a", f"output={out}", "-a", "max_pages=8",
-         *FAST],
-        capture_output=True, text=True, timeout=300, cwd=TESTS.parent,
+        [
+            sys.executable,
+            "-m",
+            "scrapy",
+            "crawl",
+            "publication",
+            "-a",
+            f"start_urls={demo_server.origin}/",
+            "-a",
+            f"output={out}",
+            "-a",
+            "max_pages=8",
+            *FAST,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=TESTS.parent,
     )
     assert done.returncode == 0, done.stderr[-3000:]
     assert list((out / "warc").glob("*.warc.gz"))
     stats = json.loads((out / "crawl-stats.json").read_text())
-    assert stats[-1]["archiver/warc/responses"] == 8
+    assert stats[-1]["archiver/warc/responses"] == 8 + 1, "eight pages and robots.txt"

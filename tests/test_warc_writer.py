@@ -11,8 +11,8 @@ REQUEST = b"GET /a HTTP/1.1\r\nHost: example.org\r\nuser-agent: test\r\n\r\n"
 
 
 def _response(body: bytes) -> bytes:
-    head = f"HTTP/1.1 200 Fine Thanks\r\ncontent-type: text/html\r\nContent-Length: {len(body)}\r\n\r\n"
-    return head.encode() + body
+    head = "HTTP/1.1 200 Fine Thanks\r\ncontent-type: text/html\r\n"
+    return f"{head}Content-Length: {len(body)}\r\n\r\n".encode() + body
 
 
 def _writer(tmp_path: Path, max_size: int = 10_000_000) -> RotatingWarcWriter:
@@ -71,8 +71,11 @@ def test_records_come_in_pairs_after_a_warcinfo(tmp_path: Path) -> None:
     (path,) = (tmp_path / "warc").iterdir()
     with open(path, "rb") as stream:
         records = [
-            (r.rec_type, r.rec_headers.get_header("WARC-Record-ID"),
-             r.rec_headers.get_header("WARC-Concurrent-To"))
+            (
+                r.rec_type,
+                r.rec_headers.get_header("WARC-Record-ID"),
+                r.rec_headers.get_header("WARC-Concurrent-To"),
+            )
             for r in ArchiveIterator(stream)
         ]
     assert [t for t, _, _ in records] == ["warcinfo", "response", "request", "response", "request"]
@@ -91,7 +94,8 @@ def test_files_roll_over_at_the_size_limit_and_warcio_checks_them(tmp_path: Path
     assert serials == sorted(serials) and len(set(serials)) == len(files)
     check = subprocess.run(
         [sys.executable, "-m", "warcio.cli", "check", *map(str, files)],
-        capture_output=True, text=True,
+        capture_output=True,
+        text=True,
     )
     assert check.returncode == 0, check.stdout + check.stderr
 

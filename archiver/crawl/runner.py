@@ -78,7 +78,7 @@ def _why_empty(stats: Mapping[str, Any], output: Path) -> str:
     errors = {
         k.rsplit(".", 1)[-1]: v
         for k, v in stats.items()
-        if k.startswith("downloader/exception_type_count/")
+        if k.startswith("downloader/exception_type_count/") and not k.endswith("IgnoreRequest")
     }
     pages = int(stats.get("response_received_count", 0)) - int(
         stats.get("robotstxt/response_count", 0)

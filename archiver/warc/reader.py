@@ -106,48 +106,65 @@ def _missing_bytes(record: ArcWarcRecord) -> int:
     return stream.limit if isinstance(stream, LimitReader) else 0
 
 
+def _gzip_member_unfinished(iterator: ArchiveIterator) -> bool:
+    """True when the record's gzip member ended before its trailer: the file was cut there."""
+    reader = iterator.reader
+    decompressor = getattr(reader, "decompressor", None) if reader is not None else None
+    return decompressor is not None and not decompressor.eof
+
+
 def read_pages(path: str) -> Iterator[CapturedPage | Revisit | WarcProblem]:
     """HTML pages (status 200) and revisits in one file, then a problem if it is damaged."""
     if not _looks_like_archive(path):
         yield WarcProblem(path, 0, "not a WARC file (no WARC/ header at its start)")
         return
-    offset = 0
+    offset = end = 0
     with open(path, "rb") as stream:
         iterator = ArchiveIterator(stream)
         try:
             for record in iterator:
-                offset = iterator.get_record_offset()
-                page = _page(path, offset, record)
+                page = _page(record)
                 missing = _missing_bytes(record)
+                # Only now: warcio reads the record to its end to tell where it began.
+                offset = iterator.get_record_offset()
+                end = offset + iterator.get_record_length()
                 if missing:
                     yield WarcProblem(path, offset, f"record cut short: {missing} bytes missing")
+                    return
+                if _gzip_member_unfinished(iterator):
+                    yield WarcProblem(path, offset, "gzip member cut short (its end is missing)")
                     return
                 if record.rec_type == "revisit":
                     yield Revisit(record.rec_headers.get_header("WARC-Target-URI") or "")
                 elif page is not None:
-                    yield page
+                    yield CapturedPage(
+                        page=page,
+                        warc=WarcPointer(
+                            filename=path,
+                            offset=offset,
+                            record_id=record.rec_headers.get_header("WARC-Record-ID") or "",
+                            payload_digest=record.rec_headers.get_header("WARC-Payload-Digest"),
+                        ),
+                    )
         except (ArchiveLoadFailed, zlib.error, EOFError, gzip.BadGzipFile, ValueError) as exc:
             # After a whole record, warcio's offset is where the damaged one begins.
             where = max(offset, getattr(iterator, "offset", offset))
             reason = repr(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)[:120]
             yield WarcProblem(path, where, f"damaged record ({type(exc).__name__}: {reason})")
+            return
+        # warcio ends quietly where a record's head is cut off: bytes left after the last whole
+        # record (other than the blank lines that end records) are the start of a lost one.
+        stream.seek(end)
+        if stream.read(1 << 16).strip():
+            yield WarcProblem(path, end, "the file ends inside a record (cut short?)")
 
 
-def _page(path: str, offset: int, record: ArcWarcRecord) -> CapturedPage | None:
+def _page(record: ArcWarcRecord) -> Page | None:
     if record.rec_type != "response" or _status(record) != 200 or not _is_html(record):
         return None
-    body = record.content_stream().read()
-    return CapturedPage(
-        page=Page(
-            url=record.rec_headers.get_header("WARC-Target-URI") or "",
-            body=body,
-            content_type=record.http_headers.get_header("Content-Type"),
-            captured_at=_captured_at(record),
-        ),
-        warc=WarcPointer(
-            filename=path,
-            offset=offset,
-            record_id=record.rec_headers.get_header("WARC-Record-ID") or "",
-            payload_digest=record.rec_headers.get_header("WARC-Payload-Digest"),
-        ),
+    return Page(
+        url=record.rec_headers.get_header("WARC-Target-URI") or "",
+        body=record.content_stream().read(),
+        content_type=record.http_headers.get_header("Content-Type"),
+        captured_at=_captured_at(record),
     )
