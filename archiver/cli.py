@@ -108,6 +108,8 @@ def _demo(args: argparse.Namespace) -> int:
 
     site, summary = run_demo(args.output, args.port)
     print(f"Demo site served at {site} and crawled into {summary.output}/:")
+    if summary.articles_new == 0:
+        print("  nothing new since the last demo run")
     print(f"  pages fetched  {summary.pages_fetched} ({summary.pages_per_second:.1f} per second)")
     print(
         f"  articles       {summary.articles_new} new, {summary.articles_total} in the collection"
