@@ -37,6 +37,11 @@ def _parser() -> argparse.ArgumentParser:
     crawl.add_argument("--max-depth", type=int, default=0, metavar="N", help="link hops at most")
     crawl.add_argument("--profile", metavar="NAME", help="publication profile (see `profiles`)")
     crawl.add_argument(
+        "--resume",
+        action="store_true",
+        help="continue an interrupted crawl: what DIR archived is read back, not fetched again",
+    )
+    crawl.add_argument(
         "-s",
         "--set",
         dest="settings",
@@ -69,6 +74,7 @@ def _crawl(args: argparse.Namespace) -> int:
         max_depth=args.max_depth,
         profile=args.profile,
         overrides=dict(args.settings),
+        resume=args.resume,
     )
     if summary.articles_new == 0:
         print(f"Nothing new: {summary.articles_total} articles already in {summary.output}.")

@@ -19,6 +19,8 @@ ARCHIVER_MAX_PAGES = 0
 ARCHIVER_PROFILE = ""
 # A contact URL or email for the User-Agent, so site owners can reach the archivist.
 ARCHIVER_CONTACT = ""
+# Serve what the output folder already archived from its WARCs instead of fetching it again.
+ARCHIVER_RESUME = False
 ARCHIVER_WARC_PREFIX = "archiver"
 ARCHIVER_WARC_MAX_SIZE = 1_000_000_000
 # Query parameters dropped from every URL before it is fetched (shell-style patterns).
@@ -51,9 +53,10 @@ DOWNLOADER_MIDDLEWARES = {
     # Scrapy's offsite middleware allows subdomains; archiver's scope is the exact hosts.
     "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
     "archiver.crawl.scope_middleware.HostScopeMiddleware": 50,
-    "archiver.crawl.page_budget.PageBudgetMiddleware": 940,
-    # Nearest the downloader: sees every response (errors, redirects, retries) before
-    # decompression or redirect handling change it.
+    "archiver.crawl.page_budget.PageBudgetMiddleware": 960,
+    # Near the downloader: sees every response (errors, redirects, retries) before
+    # decompression or redirect handling change it. Pages it serves from the archive on a resumed
+    # crawl never reach the page budget (960), which counts only what is fetched.
     "archiver.warc.archive_middleware.WarcArchiveMiddleware": 950,
 }
 ITEM_PIPELINES = {
@@ -62,6 +65,7 @@ ITEM_PIPELINES = {
 }
 
 EXTENSIONS = {
+    "archiver.crawl.collection_lock.CollectionLock": 0,
     "archiver.crawl.stats_file.CrawlStatsFile": 500,
     "archiver.crawl.network_error_log.NetworkErrorLog": 0,
 }

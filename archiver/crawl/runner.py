@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
+from archiver.crawl import collection_lock
 from archiver.errors import EmptyCrawlError, UsageError
 from archiver.export.jsonl import collection_records
 from archiver.profile import load_profile
@@ -58,13 +59,20 @@ def _check_writable(folder: Path) -> None:
 
 
 def crawl_settings(
-    output: Path, max_pages: int, max_depth: int, profile: str | None, overrides: Mapping[str, str]
+    output: Path,
+    max_pages: int,
+    max_depth: int,
+    profile: str | None,
+    overrides: Mapping[str, str],
+    resume: bool = False,
 ) -> Settings:
     settings = Settings()
     settings.setmodule("archiver.settings", priority="project")
     settings.setdict(dict(overrides), priority="cmdline")
     settings.set("ARCHIVER_OUTPUT", str(output), priority="cmdline")
     settings.set("ARCHIVER_PROFILE", profile or "", priority="cmdline")
+    if resume:
+        settings.set("ARCHIVER_RESUME", True, priority="cmdline")
     if max_pages:
         settings.set("ARCHIVER_MAX_PAGES", max_pages, priority="cmdline")
     if max_depth:
@@ -105,6 +113,7 @@ def run_crawl(
     max_depth: int = 0,
     profile: str | None = None,
     overrides: Mapping[str, str] | None = None,
+    resume: bool = False,
 ) -> CrawlSummary:
     if profile and not urls and not load_profile(profile).start_urls:
         raise UsageError(f"profile {profile!r} has no start URLs; give them on the command line")
@@ -117,12 +126,16 @@ def run_crawl(
     if max_pages < 0 or max_depth < 0:
         raise UsageError("--max-pages and --max-depth must be 0 (no limit) or more")
 
-    before = sum(1 for _ in collection_records(output))
-    settings = crawl_settings(output, max_pages, max_depth, profile, overrides or {})
-    process = CrawlerProcess(settings)
-    crawler = process.create_crawler(PublicationSpider)
-    process.crawl(crawler, start_urls=list(urls), profile=profile)
-    process.start()
+    collection_lock.acquire(output)
+    try:
+        before = sum(1 for _ in collection_records(output))
+        settings = crawl_settings(output, max_pages, max_depth, profile, overrides or {}, resume)
+        process = CrawlerProcess(settings)
+        crawler = process.create_crawler(PublicationSpider)
+        process.crawl(crawler, start_urls=list(urls), profile=profile)
+        process.start()
+    finally:
+        collection_lock.release(output)
 
     assert crawler.stats is not None
     stats = dict(crawler.stats.get_stats())

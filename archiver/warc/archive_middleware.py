@@ -2,24 +2,42 @@
 
 Sits nearest the downloader, so errors, redirects and responses later retried are archived too,
 and their bodies are still as the server encoded them. Leaves the WarcCapture of the response in
-`request.meta`, which the spider passes on so each article record cites its response record.
+`request.meta`, which the spider passes on so each article record cites the record holding its
+payload.
+
+The collection folder is opened once per crawl: WARCs a killed crawl left open are recovered,
+and what the folder already holds is indexed, so a payload archived before is written as a
+revisit record, and a resumed crawl (`ARCHIVER_RESUME`) serves what it archived from the WARCs
+instead of fetching it again.
 """
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
+from scrapy.exceptions import DownloadCancelledError, DownloadTimeoutError
 from scrapy.http import Response
+from warcio.timeutils import iso_date_to_datetime
 
 from archiver import __version__
 from archiver.crawl.captured import WARC_META_KEY
+from archiver.warc.archive_index import ArchiveIndex, Capture
 from archiver.warc.capture import EXCHANGE_META_KEY, RawExchange
-from archiver.warc.writer import RotatingWarcWriter, WarcPointer
+from archiver.warc.recovery import recover_open_files
+from archiver.warc.replay import archived_response
+from archiver.warc.writer import (
+    Revisited,
+    RotatingWarcWriter,
+    WarcPointer,
+    http_body_offset,
+    payload_digest_of,
+    warc_date,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -48,55 +66,122 @@ def warcinfo_fields(crawler: Crawler) -> dict[str, str]:
     }
 
 
+def _status_code(block: bytes) -> int:
+    """The code of a status line "HTTP/1.1 200 OK"."""
+    parts = block[:64].split(b" ", 2)
+    return int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else 0
+
+
 class WarcArchiveMiddleware:
     def __init__(self, crawler: Crawler) -> None:
         self._crawler = crawler
+        settings = crawler.settings
+        self._root = Path(settings["ARCHIVER_OUTPUT"])
+        self._resume = settings.getbool("ARCHIVER_RESUME")
+        self._max_size = settings.getint("DOWNLOAD_MAXSIZE")
+        self._index = ArchiveIndex()
         self._writer: RotatingWarcWriter | None = None
+        crawler.signals.connect(self._open, signal=signals.spider_opened)
         crawler.signals.connect(self._close, signal=signals.spider_closed)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> WarcArchiveMiddleware:
         return cls(crawler)
 
-    def _open_writer(self) -> RotatingWarcWriter:
+    def _open(self, spider: Spider) -> None:
+        recover_open_files(self._root / "warc")
+        self._index = ArchiveIndex.scan(self._root)
+        for problem in self._index.problems:
+            logger.warning("Damaged WARC in the collection, indexed up to the damage: %s", problem)
         settings = self._crawler.settings
-        root = Path(settings["ARCHIVER_OUTPUT"])
-        return RotatingWarcWriter(
-            root / "warc",
+        self._writer = RotatingWarcWriter(
+            self._root / "warc",
             prefix=settings.get("ARCHIVER_WARC_PREFIX", "archiver"),
             max_size=settings.getint("ARCHIVER_WARC_MAX_SIZE"),
             warcinfo=warcinfo_fields(self._crawler),
-            root=root,
+            root=self._root,
         )
+
+    def process_request(self, request: Request, spider: Spider | None = None) -> Response | None:
+        if not self._resume:
+            return None
+        capture = self._index.latest(request.url)
+        if capture is None:
+            return None
+        self._stats("archiver/resume/served_from_archive")
+        sent_at = iso_date_to_datetime(capture.date).replace(tzinfo=UTC)
+        request.meta[WARC_META_KEY] = WarcCapture(capture.pointer, sent_at)
+        return archived_response(self._root, capture, request.url)
 
     def process_response(
         self, request: Request, response: Response, spider: Spider | None = None
     ) -> Response:
-        stats = self._crawler.stats
-        assert stats is not None
         exchange: RawExchange | None = request.meta.pop(EXCHANGE_META_KEY, None)
         if exchange is None:
-            # Only responses from archiver's capturing handler carry their raw bytes.
-            stats.inc_value("archiver/warc/not_captured")
-            logger.warning("Not archived (no raw capture): %s", response.url)
-            request.meta.pop(WARC_META_KEY, None)
+            if "archived" not in response.flags:
+                # Only responses from archiver's capturing handler carry their raw bytes.
+                self._stats("archiver/warc/not_captured")
+                logger.warning("Not archived (no raw capture): %s", response.url)
+                request.meta.pop(WARC_META_KEY, None)
             return response
-        if self._writer is None:
-            self._writer = self._open_writer()
+        self._archive(request, response.url, exchange, response.ip_address)
+        return response
+
+    def process_exception(
+        self, request: Request, exception: Exception, spider: Spider | None = None
+    ) -> None:
+        """A response cut off at the size or time limit is archived as far as it came."""
+        exchange: RawExchange | None = request.meta.pop(EXCHANGE_META_KEY, None)
+        if exchange is None:
+            return
+        if isinstance(exception, DownloadTimeoutError):
+            self._archive(request, request.url, exchange, None, truncated="time")
+        elif isinstance(exception, DownloadCancelledError) and self._max_size:
+            self._archive(request, request.url, exchange, None, truncated="length")
+
+    def _archive(
+        self,
+        request: Request,
+        url: str,
+        exchange: RawExchange,
+        ip_address: object,
+        truncated: str | None = None,
+    ) -> None:
+        assert self._writer is not None
+        block = exchange.final_response()
+        if truncated == "length":
+            block = block[: http_body_offset(block) + self._max_size]
+        digest = payload_digest_of(block)
+        original = self._index.by_digest(digest) if http_body_offset(block) < len(block) else None
+        revisit_of = (
+            Revisited(original.url, original.date, original.pointer.record_id) if original else None
+        )
         pointer = self._writer.write_exchange(
-            url=response.url,
+            url=url,
             sent_at=exchange.sent_at,
             request_block=bytes(exchange.request),
-            response_block=exchange.final_response(),
-            ip_address=str(response.ip_address) if response.ip_address else None,
+            response_block=block,
+            ip_address=str(ip_address) if ip_address else None,
+            revisit_of=revisit_of,
+            truncated=truncated,
         )
-        request.meta[WARC_META_KEY] = WarcCapture(pointer, exchange.sent_at)
-        stats.inc_value("archiver/warc/responses")
-        return response
+        payload_pointer = original.pointer if original else pointer
+        self._index.add(
+            Capture(url, warc_date(exchange.sent_at), _status_code(block), payload_pointer)
+        )
+        request.meta[WARC_META_KEY] = WarcCapture(payload_pointer, exchange.sent_at)
+        self._stats("archiver/warc/responses")
+        if original:
+            self._stats("archiver/warc/revisits")
+        if truncated:
+            self._stats(f"archiver/warc/truncated/{truncated}")
+
+    def _stats(self, key: str) -> None:
+        assert self._crawler.stats is not None
+        self._crawler.stats.inc_value(key)
 
     def _close(self, spider: Spider) -> None:
         if self._writer is not None:
             self._writer.close()
-            stats = self._crawler.stats
-            assert stats is not None
-            stats.set_value("archiver/warc/files", len(self._writer.files_written))
+            assert self._crawler.stats is not None
+            self._crawler.stats.set_value("archiver/warc/files", len(self._writer.files_written))

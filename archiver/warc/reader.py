@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import gzip
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Generic, TypeVar
 
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
@@ -25,6 +26,7 @@ from archiver.page import Page
 from archiver.warc.writer import WarcPointer
 
 WARC_SUFFIXES = (".warc", ".warc.gz", ".arc", ".arc.gz")
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,8 +115,24 @@ def _gzip_member_unfinished(iterator: ArchiveIterator) -> bool:
     return decompressor is not None and not decompressor.eof
 
 
-def read_pages(path: str) -> Iterator[CapturedPage | Revisit | WarcProblem]:
-    """HTML pages (status 200) and revisits in one file, then a problem if it is damaged."""
+@dataclass(frozen=True, slots=True)
+class WholeRecord(Generic[T]):
+    """A record read to its declared end; `value` is what was made of its content on the way."""
+
+    record: ArcWarcRecord
+    offset: int
+    end: int
+    value: T
+
+
+def iter_whole_records(
+    path: str, read: Callable[[ArcWarcRecord], T]
+) -> Iterator[WholeRecord[T] | WarcProblem]:
+    """Every complete record of a file, then a WarcProblem where the file is damaged, if it is.
+
+    `read` sees each record while its content can still be read (the completeness check drains
+    it afterwards).
+    """
     if not _looks_like_archive(path):
         yield WarcProblem(path, 0, "not a WARC file (no WARC/ header at its start)")
         return
@@ -123,32 +141,21 @@ def read_pages(path: str) -> Iterator[CapturedPage | Revisit | WarcProblem]:
         iterator = ArchiveIterator(stream)
         try:
             for record in iterator:
-                page = _page(record)
+                value = read(record)
                 missing = _missing_bytes(record)
                 # Only now: warcio reads the record to its end to tell where it began.
                 offset = iterator.get_record_offset()
-                end = offset + iterator.get_record_length()
                 if missing:
                     yield WarcProblem(path, offset, f"record cut short: {missing} bytes missing")
                     return
                 if _gzip_member_unfinished(iterator):
                     yield WarcProblem(path, offset, "gzip member cut short (its end is missing)")
                     return
-                if record.rec_type == "revisit":
-                    yield Revisit(record.rec_headers.get_header("WARC-Target-URI") or "")
-                elif page is not None:
-                    yield CapturedPage(
-                        page=page,
-                        warc=WarcPointer(
-                            filename=path,
-                            offset=offset,
-                            record_id=record.rec_headers.get_header("WARC-Record-ID") or "",
-                            payload_digest=record.rec_headers.get_header("WARC-Payload-Digest"),
-                        ),
-                    )
+                end = offset + iterator.get_record_length()
+                yield WholeRecord(record, offset, end, value)
         except (ArchiveLoadFailed, zlib.error, EOFError, gzip.BadGzipFile, ValueError) as exc:
             # After a whole record, warcio's offset is where the damaged one begins.
-            where = max(offset, getattr(iterator, "offset", offset))
+            where = max(end, getattr(iterator, "offset", end))
             reason = repr(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)[:120]
             yield WarcProblem(path, where, f"damaged record ({type(exc).__name__}: {reason})")
             return
@@ -157,6 +164,27 @@ def read_pages(path: str) -> Iterator[CapturedPage | Revisit | WarcProblem]:
         stream.seek(end)
         if stream.read(1 << 16).strip():
             yield WarcProblem(path, end, "the file ends inside a record (cut short?)")
+
+
+def read_pages(path: str) -> Iterator[CapturedPage | Revisit | WarcProblem]:
+    """HTML pages (status 200) and revisits in one file, then a problem if it is damaged."""
+    for item in iter_whole_records(path, _page):
+        if isinstance(item, WarcProblem):
+            yield item
+            continue
+        headers = item.record.rec_headers
+        if item.record.rec_type == "revisit":
+            yield Revisit(headers.get_header("WARC-Target-URI") or "")
+        elif item.value is not None:
+            yield CapturedPage(
+                page=item.value,
+                warc=WarcPointer(
+                    filename=path,
+                    offset=item.offset,
+                    record_id=headers.get_header("WARC-Record-ID") or "",
+                    payload_digest=headers.get_header("WARC-Payload-Digest"),
+                ),
+            )
 
 
 def _page(record: ArcWarcRecord) -> Page | None:

@@ -56,6 +56,24 @@ def http_body_offset(block: bytes) -> int:
     return min(candidates) if candidates else len(block)
 
 
+REVISIT_PROFILE = "http://netpreserve.org/warc/1.1/revisit/identical-payload-digest"
+
+
+@dataclass(frozen=True, slots=True)
+class Revisited:
+    """The earlier capture a revisit record refers to."""
+
+    url: str
+    date: str
+    record_id: str
+
+
+def payload_digest_of(block: bytes) -> str:
+    """The digest of an HTTP message's body as sent (chunk framing and compression included,
+    as warcio computes and checks it)."""
+    return sha1_digest(block[http_body_offset(block) :])
+
+
 def new_record_id() -> str:
     return f"<urn:uuid:{uuid.uuid4()}>"
 
@@ -95,30 +113,64 @@ class RotatingWarcWriter:
         request_block: bytes,
         response_block: bytes,
         ip_address: str | None = None,
+        revisit_of: Revisited | None = None,
+        truncated: str | None = None,
     ) -> WarcPointer:
+        """Writes a response (or, for a payload already archived, a revisit) and its request.
+
+        `truncated` is the WARC-Truncated reason ("length", "time") of a response cut short.
+        """
         writer, stream = self._current()
-        date = warc_date(sent_at)
         request_id = new_record_id()
         response_id = new_record_id()
-        common = {"WARC-Target-URI": url, "WARC-Date": date}
+        common = {"WARC-Target-URI": url, "WARC-Date": warc_date(sent_at)}
         if ip_address:
             common["WARC-IP-Address"] = ip_address
 
         response_offset = stream.tell()
-        payload_digest = sha1_digest(response_block[http_body_offset(response_block) :])
-        self._write_block(
-            writer,
-            "response",
-            response_block,
-            {**common, "WARC-Record-ID": response_id, "WARC-Concurrent-To": request_id},
-            payload_digest=payload_digest,
-        )
+        payload_digest = payload_digest_of(response_block)
+        response_headers = {
+            **common,
+            "WARC-Record-ID": response_id,
+            "WARC-Concurrent-To": request_id,
+        }
+        if truncated:
+            response_headers["WARC-Truncated"] = truncated
+        if revisit_of is None:
+            self._write_block(
+                writer,
+                "response",
+                response_block,
+                response_headers,
+                payload_digest=payload_digest,
+                message_type="response",
+            )
+        else:
+            # A revisit keeps the response's headers and leaves the payload to the original.
+            response_headers.update(
+                {
+                    "WARC-Profile": REVISIT_PROFILE,
+                    "WARC-Refers-To": revisit_of.record_id,
+                    "WARC-Refers-To-Target-URI": revisit_of.url,
+                    "WARC-Refers-To-Date": revisit_of.date,
+                }
+            )
+            headers_only = response_block[: http_body_offset(response_block)]
+            self._write_block(
+                writer,
+                "revisit",
+                headers_only,
+                response_headers,
+                payload_digest=payload_digest,
+                message_type="response",
+            )
         self._write_block(
             writer,
             "request",
             request_block,
             {**common, "WARC-Record-ID": request_id, "WARC-Concurrent-To": response_id},
-            payload_digest=sha1_digest(request_block[http_body_offset(request_block) :]),
+            payload_digest=payload_digest_of(request_block),
+            message_type="request",
         )
         stream.flush()
         assert self._path is not None
@@ -149,6 +201,7 @@ class RotatingWarcWriter:
         headers: dict[str, str],
         *,
         payload_digest: str,
+        message_type: str,
     ) -> None:
         rec_headers = StatusAndHeaders(
             "",
@@ -160,7 +213,7 @@ class RotatingWarcWriter:
             ],
             protocol=writer.warc_version,
         )
-        content_type = f"application/http; msgtype={record_type}"
+        content_type = f"application/http; msgtype={message_type}"
         record = ArcWarcRecord(
             "warc", record_type, rec_headers, BytesIO(block), None, content_type, len(block)
         )

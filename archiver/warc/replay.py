@@ -1,0 +1,37 @@
+"""A Scrapy response rebuilt from an archived record, for a resumed crawl.
+
+A crawl resumed after a crash does not fetch again what it archived: the spider gets the page
+from the WARC instead, so it finds the same links and the frontier grows back as it was.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from scrapy.http import Headers, Response
+from scrapy.responsetypes import responsetypes
+from warcio.archiveiterator import ArchiveIterator
+
+from archiver.warc.archive_index import Capture
+
+# The body handed over is decoded, so these no longer describe it.
+_TRANSPORT_HEADERS = {b"content-encoding", b"transfer-encoding", b"content-length"}
+ARCHIVED_FLAG = "archived"
+
+
+def archived_response(root: Path, capture: Capture, url: str) -> Response:
+    with open(root / capture.pointer.filename, "rb") as stream:
+        stream.seek(capture.pointer.offset)
+        record = next(iter(ArchiveIterator(stream)))
+        body = record.content_stream().read()
+        http = record.http_headers
+    headers = Headers(
+        [
+            (name.encode("latin-1"), value.encode("latin-1"))
+            for name, value in (http.headers if http else [])
+            if name.lower().encode("latin-1") not in _TRANSPORT_HEADERS
+        ]
+    )
+    status = int(http.get_statuscode()) if http and http.get_statuscode().isdigit() else 200
+    cls = responsetypes.from_args(headers=headers, url=url, body=body)
+    return cls(url=url, status=status, headers=headers, body=body, flags=[ARCHIVED_FLAG])
