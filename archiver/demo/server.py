@@ -26,6 +26,7 @@ import argparse
 import contextlib
 import gzip
 import ipaddress
+import sys
 import threading
 from dataclasses import dataclass
 from email.utils import formatdate
@@ -84,6 +85,12 @@ class _Server(ThreadingHTTPServer):
         host, port = self.server_address[:2]
         self.origin = f"http://{host}:{port}"
         self.offsite_origin = f"http://{OFFSITE_HOST}:{port}"
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        """A client hanging up mid-response (a crawler enforcing its size cap) is not an error."""
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return
+        super().handle_error(request, client_address)
 
 
 class _Handler(BaseHTTPRequestHandler):

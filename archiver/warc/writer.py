@@ -214,8 +214,12 @@ class RotatingWarcWriter:
             protocol=writer.warc_version,
         )
         content_type = f"application/http; msgtype={message_type}"
+        # warcio writes a revisit's block from parsed HTTP headers only, never from the raw
+        # stream; handing it the record as a response keeps the block as captured (the
+        # WARC-Type header above still says revisit).
+        writer_type = "response" if record_type == "revisit" else record_type
         record = ArcWarcRecord(
-            "warc", record_type, rec_headers, BytesIO(block), None, content_type, len(block)
+            "warc", writer_type, rec_headers, BytesIO(block), None, content_type, len(block)
         )
         writer.write_record(record)
 
