@@ -269,3 +269,27 @@ def test_scrapy_crawl_of_a_busy_folder_does_not_write_into_it(
     finally:
         os.killpg(first.pid, signal.SIGKILL)
         first.wait(timeout=30)
+
+
+def test_binary_responses_are_archived_byte_exact_but_give_no_record(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    (site / "files").mkdir(parents=True)
+    (site / "robots.txt").write_text("User-agent: *\nDisallow:\n")
+    blob = os.urandom(5000)
+    (site / "files" / "report").write_bytes(blob)  # no extension: served as octet-stream
+    (site / "index.html").write_text('<html><body><a href="/files/report">Report</a></body></html>')
+    with DemoServer(site=site) as server:
+        run = crawl(server, tmp_path / "out")
+        sent = {s.path: s.sent for s in run.served}
+    assert run.returncode != 0 and run.records() == []
+    (path,) = _warcs(tmp_path / "out")
+    with open(path, "rb") as stream:
+        blocks = {
+            urlsplit(r.rec_headers.get_header("WARC-Target-URI")).path: (
+                r.http_headers.to_bytes() + r.raw_stream.read()
+            )
+            for r in ArchiveIterator(stream)
+            if r.rec_type == "response"
+        }
+    assert blocks["/files/report"] == sent["/files/report"]
+    assert blocks["/files/report"].endswith(blob)

@@ -14,6 +14,7 @@ instead of fetching it again.
 from __future__ import annotations
 
 import logging
+import socket
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -61,6 +62,7 @@ def warcinfo_fields(crawler: Crawler) -> dict[str, str]:
         "isPartOf": settings.get("ARCHIVER_CRAWL_NAME") or Path(settings["ARCHIVER_OUTPUT"]).name,
         "description": f"archiver crawl from {start_urls}",
         "operator": settings.get("ARCHIVER_CONTACT") or "",
+        "hostname": socket.gethostname(),
         "http-header-user-agent": settings.get("USER_AGENT", ""),
         "robots": "obey" if settings.getbool("ROBOTSTXT_OBEY") else "ignore",
     }
