@@ -107,6 +107,8 @@ def test_warcs_start_with_warcinfo_and_pair_requests_with_responses(demo_crawl: 
         "robots: obey",
         "http-header-user-agent: archiver/",
         "isPartOf: ",
+        "hostname: ",
+        "conformsTo: ",
     ):
         assert field in info
     by_id = {
