@@ -15,8 +15,7 @@ from __future__ import annotations
 
 import logging
 import socket
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC
 from pathlib import Path
 
 from scrapy import Request, Spider, signals
@@ -26,7 +25,7 @@ from scrapy.http import Response
 from warcio.timeutils import iso_date_to_datetime
 
 from archiver import __version__
-from archiver.crawl.captured import WARC_META_KEY
+from archiver.crawl.captured import WARC_META_KEY, WarcCapture
 from archiver.warc.archive_index import ArchiveIndex, Capture
 from archiver.warc.capture import EXCHANGE_META_KEY, RawExchange
 from archiver.warc.recovery import recover_open_files
@@ -34,19 +33,12 @@ from archiver.warc.replay import archived_response
 from archiver.warc.writer import (
     Revisited,
     RotatingWarcWriter,
-    WarcPointer,
     http_body_offset,
     payload_digest_of,
     warc_date,
 )
 
 logger = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True, slots=True)
-class WarcCapture:
-    pointer: WarcPointer
-    sent_at: datetime
 
 
 def warcinfo_fields(crawler: Crawler) -> dict[str, str]:
