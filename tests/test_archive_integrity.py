@@ -122,6 +122,7 @@ def test_recovery_keeps_every_whole_record_and_cuts_the_torn_one(
 
 
 def _start_slow_crawl(server: DemoServer, output: Path, *extra: str) -> subprocess.Popen[str]:
+    server.clear()
     return subprocess.Popen(
         [
             sys.executable,
@@ -168,7 +169,6 @@ def _archived_urls(paths: list[Path]) -> set[str]:
 def test_a_crawl_killed_with_sigkill_resumes_without_fetching_or_recording_twice(
     demo_server: DemoServer, demo_expected: dict[str, Any], tmp_path: Path, killed_after: int
 ) -> None:
-    demo_server.clear()
     process = _start_slow_crawl(demo_server, tmp_path)
     _wait_for_responses(demo_server, killed_after)
     os.killpg(process.pid, signal.SIGKILL)
