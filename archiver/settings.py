@@ -21,6 +21,8 @@ ARCHIVER_PROFILE = ""
 ARCHIVER_CONTACT = ""
 # Serve what the output folder already archived from its WARCs instead of fetching it again.
 ARCHIVER_RESUME = False
+# Ask conditionally for pages the output folder already holds (incremental runs).
+ARCHIVER_REVALIDATE = True
 ARCHIVER_WARC_PREFIX = "archiver"
 ARCHIVER_WARC_MAX_SIZE = 1_000_000_000
 # Query parameters dropped from every URL before it is fetched (shell-style patterns).

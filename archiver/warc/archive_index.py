@@ -27,6 +27,22 @@ class Capture:
     date: str
     status: int
     pointer: WarcPointer
+    validators: tuple[tuple[str, str], ...] = ()
+    """The conditional request headers (If-None-Match, If-Modified-Since) that ask the server
+    whether this capture is still current."""
+
+
+_VALIDATORS = (("etag", "If-None-Match"), ("last-modified", "If-Modified-Since"))
+
+
+def validators_of(headers: list[tuple[str, str]]) -> tuple[tuple[str, str], ...]:
+    """Conditional request headers from a response's ETag and Last-Modified."""
+    found = {name.lower(): value for name, value in headers}
+    return tuple(
+        (request_header, found[response_header])
+        for response_header, request_header in _VALIDATORS
+        if found.get(response_header)
+    )
 
 
 def _status(record: ArcWarcRecord) -> int:
@@ -73,11 +89,24 @@ class ArchiveIndex:
             if original is None:
                 return
             pointer = original.pointer
-        self.add(Capture(url, headers.get_header("WARC-Date") or "", _status(item.record), pointer))
+        http = item.record.http_headers
+        self.add(
+            Capture(
+                url,
+                headers.get_header("WARC-Date") or "",
+                _status(item.record),
+                pointer,
+                validators_of(http.headers if http else []),
+            )
+        )
 
     def add(self, capture: Capture) -> None:
         known = self._by_url.get(capture.url)
-        if known is None or iso_date_to_datetime(known.date) <= iso_date_to_datetime(capture.date):
+        # A 304 confirms the capture before it; it holds no page of its own to serve.
+        newer = known is None or iso_date_to_datetime(known.date) <= iso_date_to_datetime(
+            capture.date
+        )
+        if newer and capture.status != 304:
             self._by_url[capture.url] = capture
         digest = capture.pointer.payload_digest
         if digest and capture.pointer.record_id not in self._by_record_id:

@@ -6,9 +6,10 @@ and their bodies are still as the server encoded them. Leaves the WarcCapture of
 payload.
 
 The collection folder is opened once per crawl: WARCs a killed crawl left open are recovered,
-and what the folder already holds is indexed, so a payload archived before is written as a
-revisit record, and a resumed crawl (`ARCHIVER_RESUME`) serves what it archived from the WARCs
-instead of fetching it again.
+and what the folder already holds is indexed: a payload archived before is written as a
+revisit record; a page archived before is asked for conditionally (If-None-Match,
+If-Modified-Since), and when the server answers 304 the spider reads the archived page; a
+resumed crawl (`ARCHIVER_RESUME`) serves what it archived from the WARCs without asking.
 """
 
 from __future__ import annotations
@@ -16,20 +17,22 @@ from __future__ import annotations
 import logging
 import socket
 from datetime import UTC
+from io import BytesIO
 from pathlib import Path
 
 from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DownloadCancelledError, DownloadTimeoutError
 from scrapy.http import Response
+from warcio.statusandheaders import StatusAndHeadersParser
 from warcio.timeutils import iso_date_to_datetime
 
 from archiver import __version__
 from archiver.crawl.captured import WARC_META_KEY, WarcCapture
-from archiver.warc.archive_index import ArchiveIndex, Capture
+from archiver.warc.archive_index import ArchiveIndex, Capture, validators_of
 from archiver.warc.capture import EXCHANGE_META_KEY, RawExchange
 from archiver.warc.recovery import recover_open_files
-from archiver.warc.replay import archived_response
+from archiver.warc.replay import ARCHIVED_FLAG, archived_response
 from archiver.warc.writer import (
     Revisited,
     RotatingWarcWriter,
@@ -39,6 +42,8 @@ from archiver.warc.writer import (
 )
 
 logger = logging.getLogger(__name__)
+_REVALIDATING = "_archiver_revalidating"
+_HTTP_PARSER = StatusAndHeadersParser(["HTTP/1.0", "HTTP/1.1"], verify=False)
 
 
 def warcinfo_fields(crawler: Crawler) -> dict[str, str]:
@@ -72,6 +77,7 @@ class WarcArchiveMiddleware:
         settings = crawler.settings
         self._root = Path(settings["ARCHIVER_OUTPUT"])
         self._resume = settings.getbool("ARCHIVER_RESUME")
+        self._revalidate = settings.getbool("ARCHIVER_REVALIDATE")
         self._max_size = settings.getint("DOWNLOAD_MAXSIZE")
         self._index = ArchiveIndex()
         self._writer: RotatingWarcWriter | None = None
@@ -97,29 +103,42 @@ class WarcArchiveMiddleware:
         )
 
     def process_request(self, request: Request, spider: Spider | None = None) -> Response | None:
-        if not self._resume:
-            return None
         capture = self._index.latest(request.url)
         if capture is None:
             return None
-        self._stats("archiver/resume/served_from_archive")
-        sent_at = iso_date_to_datetime(capture.date).replace(tzinfo=UTC)
-        request.meta[WARC_META_KEY] = WarcCapture(capture.pointer, sent_at)
-        return archived_response(self._root, capture, request.url)
+        if self._resume:
+            self._stats("archiver/resume/served_from_archive")
+            return self._from_archive(request, capture)
+        if self._revalidate and capture.status == 200 and capture.validators:
+            # Ask whether the archived page is still current: an unchanged page costs a 304.
+            for name, value in capture.validators:
+                request.headers.setdefault(name, value)
+            request.meta[_REVALIDATING] = True
+        return None
 
     def process_response(
         self, request: Request, response: Response, spider: Spider | None = None
     ) -> Response:
         exchange: RawExchange | None = request.meta.pop(EXCHANGE_META_KEY, None)
         if exchange is None:
-            if "archived" not in response.flags:
+            if ARCHIVED_FLAG not in response.flags:
                 # Only responses from archiver's capturing handler carry their raw bytes.
                 self._stats("archiver/warc/not_captured")
                 logger.warning("Not archived (no raw capture): %s", response.url)
                 request.meta.pop(WARC_META_KEY, None)
             return response
         self._archive(request, response.url, exchange, response.ip_address)
+        capture = self._index.latest(request.url)
+        if response.status == 304 and request.meta.pop(_REVALIDATING, False) and capture:
+            # Unchanged: the spider reads the archived page, to follow its links again.
+            self._stats("archiver/incremental/not_modified")
+            return self._from_archive(request, capture)
         return response
+
+    def _from_archive(self, request: Request, capture: Capture) -> Response:
+        sent_at = iso_date_to_datetime(capture.date).replace(tzinfo=UTC)
+        request.meta[WARC_META_KEY] = WarcCapture(capture.pointer, sent_at)
+        return archived_response(self._root, capture, request.url)
 
     def process_exception(
         self, request: Request, exception: Exception, spider: Spider | None = None
@@ -160,8 +179,15 @@ class WarcArchiveMiddleware:
             truncated=truncated,
         )
         payload_pointer = original.pointer if original else pointer
+        head = _HTTP_PARSER.parse(BytesIO(block[: http_body_offset(block)]))
         self._index.add(
-            Capture(url, warc_date(exchange.sent_at), _status_code(block), payload_pointer)
+            Capture(
+                url,
+                warc_date(exchange.sent_at),
+                _status_code(block),
+                payload_pointer,
+                validators_of(head.headers),
+            )
         )
         request.meta[WARC_META_KEY] = WarcCapture(payload_pointer, exchange.sent_at)
         self._stats("archiver/warc/responses")
