@@ -4,7 +4,7 @@
 `-s NAME=VALUE` overrides any of it.
 """
 
-from archiver import __version__
+from archiver.crawl.identity import user_agent
 from archiver.crawl.scope import TRACKING_PARAMS
 
 BOT_NAME = "archiver"
@@ -28,7 +28,8 @@ ARCHIVER_WARC_MAX_SIZE = 1_000_000_000
 # Query parameters dropped from every URL before it is fetched (shell-style patterns).
 ARCHIVER_TRACKING_PARAMS = list(TRACKING_PARAMS)
 
-USER_AGENT = f"archiver/{__version__} (+https://github.com/archiver-project/archiver)"
+# With a contact (--contact, ARCHIVER_CONTACT) it becomes "archiver/VERSION (+CONTACT)".
+USER_AGENT = user_agent("")
 
 # Politeness: robots.txt, one request at a time per host, adaptive delays.
 ROBOTSTXT_OBEY = True
@@ -40,6 +41,8 @@ AUTOTHROTTLE_START_DELAY = 1.0
 AUTOTHROTTLE_MAX_DELAY = 30.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
 DOWNLOAD_TIMEOUT = 60
+# robots.txt Crawl-delay is obeyed up to this many seconds.
+ARCHIVER_MAX_CRAWL_DELAY = 60.0
 RETRY_TIMES = 2
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
@@ -68,6 +71,8 @@ ITEM_PIPELINES = {
 
 EXTENSIONS = {
     "archiver.crawl.collection_lock.CollectionLock": 0,
+    # After AutoThrottle (0), whose delay adjustments it must have the last word on.
+    "archiver.crawl.crawl_delay.RobotsCrawlDelay": 600,
     "archiver.crawl.stats_file.CrawlStatsFile": 500,
     "archiver.crawl.network_error_log.NetworkErrorLog": 0,
 }

@@ -20,6 +20,7 @@ from scrapy.utils.gz import gunzip
 from scrapy.utils.sitemap import Sitemap
 
 from archiver.crawl.captured import WARC_META_KEY, CapturedPage
+from archiver.crawl.identity import identify
 from archiver.crawl.scope import HostScope, UrlCleaner
 from archiver.errors import UsageError
 from archiver.page import Page
@@ -31,6 +32,7 @@ _ARGUMENT_SETTINGS = {
     "max_pages": "ARCHIVER_MAX_PAGES",
     "max_depth": "DEPTH_LIMIT",
     "profile": "ARCHIVER_PROFILE",
+    "contact": "ARCHIVER_CONTACT",
 }
 _FEED_LINKS = (
     'link[rel~="alternate"][type="application/rss+xml"]::attr(href),'
@@ -61,6 +63,7 @@ class PublicationSpider(Spider):
             if kwargs.get(argument) is not None:
                 crawler.settings.set(setting, kwargs[argument], priority="spider")
         kwargs.setdefault("profile", crawler.settings.get("ARCHIVER_PROFILE") or None)
+        identify(crawler.settings)
         spider = super().from_crawler(crawler, *args, **kwargs)
         spider._cleaner = UrlCleaner(crawler.settings.getlist("ARCHIVER_TRACKING_PARAMS"))
         crawler.signals.connect(spider._robots_parsed, signal=signals.robots_parsed)

@@ -65,6 +65,7 @@ def crawl_settings(
     profile: str | None,
     overrides: Mapping[str, str],
     resume: bool = False,
+    contact: str = "",
 ) -> Settings:
     settings = Settings()
     settings.setmodule("archiver.settings", priority="project")
@@ -73,6 +74,8 @@ def crawl_settings(
     settings.set("ARCHIVER_PROFILE", profile or "", priority="cmdline")
     if resume:
         settings.set("ARCHIVER_RESUME", True, priority="cmdline")
+    if contact:
+        settings.set("ARCHIVER_CONTACT", contact, priority="cmdline")
     if max_pages:
         settings.set("ARCHIVER_MAX_PAGES", max_pages, priority="cmdline")
     if max_depth:
@@ -114,6 +117,7 @@ def run_crawl(
     profile: str | None = None,
     overrides: Mapping[str, str] | None = None,
     resume: bool = False,
+    contact: str = "",
 ) -> CrawlSummary:
     if profile and not urls and not load_profile(profile).start_urls:
         raise UsageError(f"profile {profile!r} has no start URLs; give them on the command line")
@@ -129,7 +133,9 @@ def run_crawl(
     collection_lock.acquire(output)
     try:
         before = sum(1 for _ in collection_records(output))
-        settings = crawl_settings(output, max_pages, max_depth, profile, overrides or {}, resume)
+        settings = crawl_settings(
+            output, max_pages, max_depth, profile, overrides or {}, resume, contact
+        )
         process = CrawlerProcess(settings)
         crawler = process.create_crawler(PublicationSpider)
         process.crawl(crawler, start_urls=list(urls), profile=profile)
