@@ -1,7 +1,8 @@
 """The `archiver` command: argument parsing only, one small function per command.
 
 Every ArchiverError becomes one line on stderr and its exit code; the work is done by functions
-the tests call directly (run_crawl, extract_warcs, run_demo).
+the tests call directly (run_crawl, extract_warcs, run_demo, index_collection, package_collection,
+validate_warcs, export_collection, write_report).
 """
 
 from __future__ import annotations
@@ -32,13 +33,25 @@ def _parser() -> argparse.ArgumentParser:
 
     crawl = commands.add_parser("crawl", help="crawl a publication into WARCs and records")
     crawl.add_argument("urls", nargs="*", metavar="URL", help="start URLs (or use --profile)")
-    crawl.add_argument("--output", "-o", type=Path, default=Path("data/crawl"), metavar="DIR")
-    crawl.add_argument("--max-pages", type=int, default=0, metavar="N", help="responses at most")
-    crawl.add_argument("--max-depth", type=int, default=0, metavar="N", help="link hops at most")
+    crawl.add_argument(
+        "--config",
+        type=Path,
+        metavar="FILE.toml",
+        help="a crawl definition (see examples/crawl.toml); the other flags override it",
+    )
+    crawl.add_argument("--output", "-o", type=Path, metavar="DIR", help="default: data/crawl")
+    crawl.add_argument("--max-pages", type=int, metavar="N", help="responses at most")
+    crawl.add_argument("--max-depth", type=int, metavar="N", help="link hops at most")
     crawl.add_argument("--profile", metavar="NAME", help="publication profile (see `profiles`)")
+    crawl.add_argument(
+        "--contact",
+        metavar="URL-OR-EMAIL",
+        help="how site owners reach you; goes into the User-Agent",
+    )
     crawl.add_argument(
         "--resume",
         action="store_true",
+        default=None,
         help="continue an interrupted crawl: what DIR archived is read back, not fetched again",
     )
     crawl.add_argument(
@@ -61,20 +74,48 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--port", type=int, default=8470, help="local port (a free one if taken)")
 
     commands.add_parser("profiles", help="list the publication profiles")
+
+    index = commands.add_parser("index", help="write DIR/indexes/index.cdxj for replay (pywb)")
+    index.add_argument("collection", type=Path, metavar="DIR", help="a crawl's output folder")
+
+    package = commands.add_parser("package", help="pack a crawl's output folder as a WACZ file")
+    package.add_argument("collection", type=Path, metavar="DIR", help="a crawl's output folder")
+    package.add_argument("--output", "-o", type=Path, required=True, metavar="FILE.wacz")
+
+    validate = commands.add_parser("validate", help="check WARC files' fixity and conformance")
+    validate.add_argument("paths", nargs="+", metavar="PATH", help="WARC files or folders")
+
+    export = commands.add_parser("export", help="one table of a collection's records, one per id")
+    export.add_argument("collection", type=Path, metavar="DIR", help="a crawl's output folder")
+    export.add_argument("--output", "-o", type=Path, required=True, metavar="PATH")
+    export.add_argument(
+        "--format", choices=("parquet", "csv", "jsonl"), help="default: from --output's suffix"
+    )
+
+    report = commands.add_parser("report", help="an HTML page on what a collection holds")
+    report.add_argument("collection", type=Path, metavar="DIR", help="a crawl's output folder")
+    report.add_argument(
+        "--output", "-o", type=Path, metavar="FILE.html", help="default: DIR/report.html"
+    )
     return parser
 
 
 def _crawl(args: argparse.Namespace) -> int:
+    from archiver.crawl.config import CrawlConfig, load_config
     from archiver.crawl.runner import run_crawl
 
+    config = load_config(args.config) if args.config else CrawlConfig()
     summary = run_crawl(
-        args.urls,
-        args.output,
-        max_pages=args.max_pages,
-        max_depth=args.max_depth,
-        profile=args.profile,
-        overrides=dict(args.settings),
-        resume=args.resume,
+        config.overridden(
+            start_urls=tuple(args.urls) or None,
+            output=args.output,
+            profile=args.profile,
+            max_pages=args.max_pages,
+            max_depth=args.max_depth,
+            contact=args.contact,
+            resume=args.resume,
+            settings=dict(args.settings),
+        )
     )
     if summary.articles_new == 0:
         print(f"Nothing new: {summary.articles_total} articles already in {summary.output}.")
@@ -135,7 +176,68 @@ def _profiles(args: argparse.Namespace) -> int:
     return 0
 
 
-_COMMANDS = {"crawl": _crawl, "extract": _extract, "demo": _demo, "profiles": _profiles}
+def _index(args: argparse.Namespace) -> int:
+    from archiver.warc.cdxj import index_collection
+
+    summary = index_collection(args.collection)
+    print(f"Indexed {summary.warc_files} WARC files: {summary.lines} lines in {summary.path}")
+    return 0
+
+
+def _package(args: argparse.Namespace) -> int:
+    from archiver.warc.wacz import package_collection
+
+    summary = package_collection(args.collection, args.output)
+    print(
+        f"Packed {summary.warc_files} WARC files and {summary.pages} article pages "
+        f"into {summary.path}"
+    )
+    if summary.records_not_in_package:
+        print(f"  {summary.records_not_in_package} records cite WARCs outside DIR/warc: not listed")
+    return 0
+
+
+def _validate(args: argparse.Namespace) -> int:
+    from archiver.warc.validate import summary, validate_warcs
+
+    checks = validate_warcs(args.paths)
+    for check in checks:
+        print(check.line())
+    print(summary(checks))
+    return 0 if all(check.ok for check in checks) else 1
+
+
+def _export(args: argparse.Namespace) -> int:
+    from archiver.export.collection import export_collection
+
+    summary = export_collection(args.collection, args.output, args.format)
+    print(
+        f"Exported {summary.records} articles to {summary.path} ({summary.format}; "
+        f"{summary.lines_read} records read, one kept per article)"
+    )
+    return 0
+
+
+def _report(args: argparse.Namespace) -> int:
+    from archiver.export.report import write_report
+
+    summary = write_report(args.collection, args.output or args.collection / "report.html")
+    publications = f"{summary.publications} publication{'s' if summary.publications != 1 else ''}"
+    print(f"Reported on {summary.records} articles from {publications} in {summary.path}")
+    return 0
+
+
+_COMMANDS = {
+    "crawl": _crawl,
+    "extract": _extract,
+    "demo": _demo,
+    "profiles": _profiles,
+    "index": _index,
+    "package": _package,
+    "validate": _validate,
+    "export": _export,
+    "report": _report,
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -74,8 +74,15 @@ EXTENSIONS = {
     # After AutoThrottle (0), whose delay adjustments it must have the last word on.
     "archiver.crawl.crawl_delay.RobotsCrawlDelay": 600,
     "archiver.crawl.stats_file.CrawlStatsFile": 500,
+    "archiver.crawl.progress.CrawlProgress": 500,
+    # archiver's progress line says more (articles, errors, queue) than Scrapy's LogStats.
+    "scrapy.extensions.logstats.LogStats": None,
     "archiver.crawl.network_error_log.NetworkErrorLog": 0,
 }
 
 LOG_LEVEL = "INFO"
+# "auto": a live line on a terminal, else a log line every ARCHIVER_PROGRESS_INTERVAL seconds;
+# "live", "log" or "off" to choose.
+ARCHIVER_PROGRESS = "auto"
+ARCHIVER_PROGRESS_INTERVAL = 30.0
 FEED_EXPORT_ENCODING = "utf-8"

@@ -18,6 +18,7 @@ from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
 from archiver.crawl import collection_lock
+from archiver.crawl.config import CrawlConfig
 from archiver.errors import EmptyCrawlError, UsageError
 from archiver.export.jsonl import collection_records
 from archiver.profile import load_profile
@@ -58,28 +59,20 @@ def _check_writable(folder: Path) -> None:
         ) from exc
 
 
-def crawl_settings(
-    output: Path,
-    max_pages: int,
-    max_depth: int,
-    profile: str | None,
-    overrides: Mapping[str, str],
-    resume: bool = False,
-    contact: str = "",
-) -> Settings:
+def crawl_settings(config: CrawlConfig) -> Settings:
     settings = Settings()
     settings.setmodule("archiver.settings", priority="project")
-    settings.setdict(dict(overrides), priority="cmdline")
-    settings.set("ARCHIVER_OUTPUT", str(output), priority="cmdline")
-    settings.set("ARCHIVER_PROFILE", profile or "", priority="cmdline")
-    if resume:
+    settings.setdict(dict(config.settings), priority="cmdline")
+    settings.set("ARCHIVER_OUTPUT", str(config.output), priority="cmdline")
+    settings.set("ARCHIVER_PROFILE", config.profile or "", priority="cmdline")
+    if config.resume:
         settings.set("ARCHIVER_RESUME", True, priority="cmdline")
-    if contact:
-        settings.set("ARCHIVER_CONTACT", contact, priority="cmdline")
-    if max_pages:
-        settings.set("ARCHIVER_MAX_PAGES", max_pages, priority="cmdline")
-    if max_depth:
-        settings.set("DEPTH_LIMIT", max_depth, priority="cmdline")
+    if config.contact:
+        settings.set("ARCHIVER_CONTACT", config.contact, priority="cmdline")
+    if config.max_pages:
+        settings.set("ARCHIVER_MAX_PAGES", config.max_pages, priority="cmdline")
+    if config.max_depth:
+        settings.set("DEPTH_LIMIT", config.max_depth, priority="cmdline")
     return settings
 
 
@@ -108,34 +101,22 @@ def _why_empty(stats: Mapping[str, Any], output: Path) -> str:
     return f"no article in {output}: {reason}"
 
 
-def run_crawl(
-    urls: Sequence[str],
-    output: Path,
-    *,
-    max_pages: int = 0,
-    max_depth: int = 0,
-    profile: str | None = None,
-    overrides: Mapping[str, str] | None = None,
-    resume: bool = False,
-    contact: str = "",
-) -> CrawlSummary:
-    if profile and not urls and not load_profile(profile).start_urls:
+def run_crawl(config: CrawlConfig) -> CrawlSummary:
+    urls, output, profile = list(config.start_urls), config.output, config.profile
+    known = load_profile(profile) if profile else None
+    if known and not urls and not known.start_urls:
         raise UsageError(f"profile {profile!r} has no start URLs; give them on the command line")
-    if profile:
-        load_profile(profile)
-    elif not urls:
+    if not profile and not urls:
         raise UsageError("give at least one start URL, or --profile NAME")
     _check_urls(urls)
     _check_writable(output)
-    if max_pages < 0 or max_depth < 0:
+    if config.max_pages < 0 or config.max_depth < 0:
         raise UsageError("--max-pages and --max-depth must be 0 (no limit) or more")
 
     collection_lock.acquire(output)
     try:
         before = sum(1 for _ in collection_records(output))
-        settings = crawl_settings(
-            output, max_pages, max_depth, profile, overrides or {}, resume, contact
-        )
+        settings = crawl_settings(config)
         process = CrawlerProcess(settings)
         crawler = process.create_crawler(PublicationSpider)
         process.crawl(crawler, start_urls=list(urls), profile=profile)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from archiver.crawl.config import CrawlConfig
 from archiver.crawl.runner import CrawlSummary, run_crawl
 from archiver.demo.server import DemoServer
 
@@ -31,6 +32,7 @@ def run_demo(output: Path, port: int) -> tuple[str, CrawlSummary]:
     server = _start_server(port)
     try:
         start_url = f"{server.origin}/"
-        return start_url, run_crawl([start_url], output, overrides=LOCAL_SITE_SETTINGS)
+        config = CrawlConfig(start_urls=(start_url,), output=output, settings=LOCAL_SITE_SETTINGS)
+        return start_url, run_crawl(config)
     finally:
         server.stop()
