@@ -6,14 +6,21 @@ the downloader, and go through the very same record building as a crawl.
 
 from __future__ import annotations
 
+import os
+from collections import deque
 from collections.abc import Sequence
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from archiver.crawl.captured import CapturedPage
 from archiver.export.jsonl import RecordWriter, read_records
-from archiver.records import record_from_page
+from archiver.extraction_pool import ExtractionPool
+from archiver.records import Record
 from archiver.warc.reader import Revisit, WarcProblem, expand_paths, read_pages
+
+# Pages in flight per worker: enough to keep every worker busy, few enough to bound memory.
+_WINDOW_PER_WORKER = 8
 
 
 @dataclass
@@ -25,13 +32,37 @@ class ExtractReport:
     not_articles: int = 0
     revisits: int = 0
     problems: list[WarcProblem] = field(default_factory=list)
+    failures: list[str] = field(default_factory=list)
+    """Pages whose extraction failed (time limit, a crash): no record, the rest goes on."""
 
 
-def extract_warcs(paths: Sequence[str], output: Path) -> ExtractReport:
-    """Appends the records of every article page in `paths` to `output`, each record once."""
+def extract_warcs(
+    paths: Sequence[str], output: Path, *, workers: int = 0, timeout: float = 10.0
+) -> ExtractReport:
+    """Appends the records of every article page in `paths` to `output`, each record once.
+
+    Pages are extracted in worker processes (`workers`, 0: one per core), a window of them at a
+    time, and their records written in the order of the input, as one process would.
+    """
     files, problems = expand_paths(paths)
     report = ExtractReport(files=len(files), problems=problems)
     out = RecordWriter(output, read_records(output) if output.exists() else ())
+    workers = workers or os.cpu_count() or 1
+    pool = ExtractionPool(workers, timeout)
+    pending: deque[tuple[CapturedPage, Future[Record | None]]] = deque()
+
+    def finish_oldest() -> None:
+        page, future = pending.popleft()
+        outcome = pool.outcome(future)
+        if outcome.failure is not None:
+            report.failures.append(f"{page.page.url}: extraction {outcome.failure}")
+        elif outcome.record is None:
+            report.not_articles += 1
+        elif out.write(outcome.record):
+            report.records_written += 1
+        else:
+            report.records_unchanged += 1
+
     try:
         for path in files:
             for item in read_pages(path):
@@ -39,16 +70,14 @@ def extract_warcs(paths: Sequence[str], output: Path) -> ExtractReport:
                     report.problems.append(item)
                 elif isinstance(item, Revisit):
                     report.revisits += 1
-                elif isinstance(item, CapturedPage):
+                else:
                     report.pages += 1
-                    record = record_from_page(item.page, item.warc)
-                    if record is None:
-                        report.not_articles += 1
-                        continue
-                    if out.write(record):
-                        report.records_written += 1
-                    else:
-                        report.records_unchanged += 1
+                    pending.append((item, pool.submit(item.page, item.warc)))
+                    if len(pending) >= workers * _WINDOW_PER_WORKER:
+                        finish_oldest()
+        while pending:
+            finish_oldest()
     finally:
         out.close()
+        pool.close()
     return report

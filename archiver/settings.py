@@ -64,6 +64,11 @@ DOWNLOADER_MIDDLEWARES = {
     # crawl never reach the page budget (960), which counts only what is fetched.
     "archiver.warc.archive_middleware.WarcArchiveMiddleware": 950,
 }
+# Extraction runs in this many worker processes (0: one per core); a page that keeps a worker
+# longer than the timeout (seconds) has the worker killed and gives no record.
+ARCHIVER_EXTRACT_WORKERS = 0
+ARCHIVER_EXTRACT_TIMEOUT = 10.0
+
 ITEM_PIPELINES = {
     "archiver.crawl.extraction_pipeline.ExtractionPipeline": 100,
     "archiver.crawl.records_pipeline.RecordsPipeline": 200,

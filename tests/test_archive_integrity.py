@@ -94,7 +94,7 @@ def test_records_rebuilt_from_a_collection_with_revisits_point_at_payloads(
         cwd=TESTS.parent,
     )
     assert done.returncode == 0, done.stderr
-    assert " revisits." in done.stdout and " 0 revisits." not in done.stdout
+    assert " revisits," in done.stdout and " 0 revisits," not in done.stdout
     lines = out.read_text(encoding="utf-8").splitlines()
     assert len(lines) == 12
 

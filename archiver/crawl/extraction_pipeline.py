@@ -1,31 +1,56 @@
-"""Turns each captured page into an article record, or drops it as not an article."""
+"""Turns each captured page into an article record, or drops it as not an article.
+
+Extraction runs in the worker processes of an ExtractionPool, awaited here, so the reactor
+keeps downloading while pages are extracted on the other cores.
+"""
 
 from __future__ import annotations
 
-from scrapy import Spider
+import asyncio
+import logging
+import os
+
+from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
 from archiver.crawl.captured import CapturedPage
-from archiver.records import record_from_page
+from archiver.extraction_pool import ExtractionPool
+
+logger = logging.getLogger(__name__)
 
 
 class ExtractionPipeline:
-    def __init__(self, crawler: Crawler) -> None:
+    def __init__(self, crawler: Crawler, pool: ExtractionPool) -> None:
         self._crawler = crawler
+        self._pool = pool
+        crawler.signals.connect(self._close, signal=signals.engine_stopped)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ExtractionPipeline:
-        return cls(crawler)
+        settings = crawler.settings
+        workers = settings.getint("ARCHIVER_EXTRACT_WORKERS") or os.cpu_count() or 1
+        pool = ExtractionPool(workers, settings.getfloat("ARCHIVER_EXTRACT_TIMEOUT"))
+        return cls(crawler, pool)
 
-    def process_item(self, item: object, spider: Spider | None = None) -> object:
+    async def process_item(self, item: object, spider: Spider | None = None) -> object:
         if not isinstance(item, CapturedPage):
             return item
         stats = self._crawler.stats
         assert stats is not None
-        record = record_from_page(item.page, item.warc)
-        if record is None:
+        future = self._pool.submit(item.page, item.warc)
+        await asyncio.wait([asyncio.wrap_future(future)])  # finished, failed or not
+        outcome = self._pool.outcome(future)
+        if outcome.failure is not None:
+            kind = outcome.failure.split(" ", 1)[0]
+            stats.inc_value(f"archiver/extract/failed/{kind}")
+            logger.warning("No record for %s: extraction %s", item.page.url, outcome.failure)
+            raise DropItem(f"extraction failed: {item.page.url}", log_level="DEBUG")
+        if outcome.record is None:
             stats.inc_value("archiver/pages/not_article")
             raise DropItem(f"not an article: {item.page.url}", log_level="DEBUG")
         stats.inc_value("archiver/pages/article")
-        return record
+        return outcome.record
+
+    def _close(self) -> None:
+        self._pool.close()

@@ -1,0 +1,71 @@
+"""Extraction in worker processes: off the crawl's reactor, on every core, with a time limit.
+
+Extracting a page costs tens of milliseconds of CPU; done on the Twisted reactor thread it
+would stall downloads, and one process uses one core. A crawl and `archiver extract` both hand
+pages to this pool instead. A page that keeps a worker busy past the time limit (hostile or
+pathological HTML; lxml cannot be interrupted from another thread) gets its worker killed and
+replaced, and yields no record: the crawl goes on. pebble manages the processes.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from concurrent.futures import Future, TimeoutError
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from pebble import ProcessExpired, ProcessPool
+
+from archiver.page import Page
+from archiver.records import Record, record_from_page
+from archiver.warc.writer import WarcPointer
+
+# Workers are started fresh (not forked): the crawl process runs threads and a reactor that a
+# fork would copy in an undefined state.
+_CONTEXT = multiprocessing.get_context("spawn")
+_WARM_UP_PAGE = Page(
+    url="https://example.org/warm-up",
+    body=b"<html lang='en'><h1>Warm up</h1><p>Published Sat 25 Feb 2006, 00:00 GMT</p>"
+    b"<p>" + b"Words of a warm-up page. " * 40 + b"</p></html>",
+    content_type="text/html; charset=utf-8",
+    captured_at=datetime(2006, 2, 25, tzinfo=UTC),
+)
+
+
+def _warm_up() -> None:
+    """Load what extraction loads on first use (trafilatura, dateparser's English), so that the
+    first real page of a worker is not charged for it against the time limit."""
+    record_from_page(_WARM_UP_PAGE, WarcPointer("warm-up", 0, "<urn:uuid:0>", None))
+
+
+@dataclass(frozen=True, slots=True)
+class Extracted:
+    """A page's outcome: its record (None: not an article), or why it has none."""
+
+    record: Record | None
+    failure: str | None = None
+
+
+class ExtractionPool:
+    def __init__(self, workers: int, timeout: float) -> None:
+        self._timeout = timeout
+        self._pool = ProcessPool(max_workers=workers, initializer=_warm_up, context=_CONTEXT)
+
+    def submit(self, page: Page, warc: WarcPointer) -> Future[Record | None]:
+        return self._pool.schedule(record_from_page, args=(page, warc), timeout=self._timeout)
+
+    @staticmethod
+    def outcome(future: Future[Record | None]) -> Extracted:
+        """The result of a finished future, failures turned into a reason."""
+        try:
+            return Extracted(future.result())
+        except TimeoutError:
+            return Extracted(None, "timeout")
+        except ProcessExpired as exc:
+            return Extracted(None, f"worker died ({exc})")
+        except Exception as exc:  # an extraction bug must cost one page, not the crawl
+            return Extracted(None, f"error ({type(exc).__name__}: {exc})")
+
+    def close(self) -> None:
+        self._pool.close()
+        self._pool.join()
