@@ -68,12 +68,28 @@ def _parser() -> argparse.ArgumentParser:
     extract = commands.add_parser("extract", help="rebuild article records from WARC files")
     extract.add_argument("paths", nargs="+", metavar="PATH", help="WARC files or folders")
     extract.add_argument("--output", "-o", type=Path, required=True, metavar="FILE.jsonl")
+    extract.add_argument(
+        "--workers", type=int, default=0, metavar="N", help="worker processes (0: one per core)"
+    )
+    extract.add_argument(
+        "--timeout",
+        type=float,
+        default=10.0,
+        metavar="SECONDS",
+        help="time limit for one page's extraction; past it the page gives no record",
+    )
 
     demo = commands.add_parser("demo", help="serve the bundled demo site and crawl it")
     demo.add_argument("--output", "-o", type=Path, default=Path("data/demo"), metavar="DIR")
     demo.add_argument("--port", type=int, default=8470, help="local port (a free one if taken)")
 
     commands.add_parser("profiles", help="list the publication profiles")
+
+    check = commands.add_parser(
+        "check-profile", help="run a profile over saved pages (WARCs) and count the fields found"
+    )
+    check.add_argument("name", metavar="NAME", help="publication profile (see `profiles`)")
+    check.add_argument("paths", nargs="+", metavar="PATH", help="WARC files or folders")
 
     index = commands.add_parser("index", help="write DIR/indexes/index.cdxj for replay (pywb)")
     index.add_argument("collection", type=Path, metavar="DIR", help="a crawl's output folder")
@@ -132,14 +148,16 @@ def _extract(args: argparse.Namespace) -> int:
 
     if args.output.suffix != ".jsonl":
         raise UsageError(f"--output must be a .jsonl file, got {args.output}")
-    report = extract_warcs(args.paths, args.output)
+    report = extract_warcs(args.paths, args.output, workers=args.workers, timeout=args.timeout)
     for problem in report.problems:
         print(f"archiver: error: {problem}", file=sys.stderr)
+    for failure in report.failures:
+        print(f"archiver: warning: {failure}", file=sys.stderr)
     print(
         f"Read {report.files} WARC files: {report.pages} HTML pages, "
         f"{report.records_written} records written to {args.output} "
         f"({report.records_unchanged} already there), {report.not_articles} not articles, "
-        f"{report.revisits} revisits."
+        f"{report.revisits} revisits, {len(report.failures)} failed extractions."
     )
     if report.problems:
         print(
@@ -174,6 +192,16 @@ def _profiles(args: argparse.Namespace) -> int:
         profile = load_profile(name)
         print(f"{name}\t{profile.publication}\t{', '.join(profile.domains)}")
     return 0
+
+
+def _check_profile(args: argparse.Namespace) -> int:
+    from archiver.profile_check import check_profile
+
+    check = check_profile(args.name, args.paths)
+    for problem in check.problems:
+        print(f"archiver: error: {problem}", file=sys.stderr)
+    print("\n".join(check.lines()))
+    return 1 if check.problems else 0
 
 
 def _index(args: argparse.Namespace) -> int:
@@ -232,6 +260,7 @@ _COMMANDS = {
     "extract": _extract,
     "demo": _demo,
     "profiles": _profiles,
+    "check-profile": _check_profile,
     "index": _index,
     "package": _package,
     "validate": _validate,

@@ -294,3 +294,58 @@ def test_binary_responses_are_archived_byte_exact_but_give_no_record(tmp_path: P
         }
     assert blocks["/files/report"] == sent["/files/report"]
     assert blocks["/files/report"].endswith(blob)
+
+
+def test_a_response_that_never_ends_is_archived_as_far_as_it_came(tmp_path: Path) -> None:
+    import socket
+    import threading
+
+    head = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 100000\r\n\r\n"
+    sent_body = b"<html><body><p>" + b"slow " * 200
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen()
+    port = listener.getsockname()[1]
+    stop = threading.Event()
+
+    def serve() -> None:
+        while not stop.is_set():
+            listener.settimeout(0.2)
+            try:
+                connection, _ = listener.accept()
+            except TimeoutError:
+                continue
+            with connection:
+                request = connection.recv(65536)
+                if request.startswith(b"GET /robots.txt"):
+                    connection.sendall(b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n")
+                    continue
+                connection.sendall(head + sent_body)
+                stop.wait(10)  # and never send the rest
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "archiver.cli", "crawl", f"http://127.0.0.1:{port}/",
+             "--output", str(tmp_path), *FAST, "-s", "DOWNLOAD_TIMEOUT=1", "-s", "RETRY_TIMES=0"],
+            capture_output=True, text=True, timeout=120, cwd=TESTS.parent,
+        )
+    finally:
+        stop.set()
+        thread.join(timeout=5)
+        listener.close()
+    assert done.returncode != 0 and "Traceback" not in done.stderr.split("archiver: error")[-1]
+    (path,) = _warcs(tmp_path)
+    with open(path, "rb") as stream:
+        cut = [
+            (r.rec_headers, r.http_headers.to_bytes() + r.raw_stream.read())
+            for r in ArchiveIterator(stream)
+            if r.rec_type == "response" and r.rec_headers.get_header("WARC-Target-URI").endswith(
+                f"{port}/"
+            )
+        ]
+    assert len(cut) == 1
+    headers, block = cut[0]
+    assert headers.get_header("WARC-Truncated") == "time"
+    assert block == head + sent_body

@@ -1,1 +1,2 @@
-"""The archive side: raw capture of HTTP exchanges, WARC writing, WARC reading."""
+"""The archive side: raw capture of HTTP exchanges, WARC writing and reading, validation, the
+CDXJ index and the WACZ package."""

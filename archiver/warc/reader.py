@@ -64,7 +64,7 @@ def expand_paths(paths: Iterable[str]) -> tuple[list[str], list[WarcProblem]]:
     return found, problems
 
 
-def _looks_like_archive(path: str) -> bool:
+def looks_like_archive(path: str) -> bool:
     with open(path, "rb") as handle:
         head = handle.read(64 * 1024)
     if head[:2] == b"\x1f\x8b":
@@ -96,7 +96,7 @@ def _captured_at(record: ArcWarcRecord) -> datetime:
         return datetime.fromtimestamp(0, UTC)
 
 
-def _missing_bytes(record: ArcWarcRecord) -> int:
+def missing_bytes(record: ArcWarcRecord) -> int:
     """Reads the record's block to its end and returns how many of its declared bytes are missing.
 
     warcio stops quietly at the end of a truncated file, handing out a short record as if whole;
@@ -108,7 +108,7 @@ def _missing_bytes(record: ArcWarcRecord) -> int:
     return stream.limit if isinstance(stream, LimitReader) else 0
 
 
-def _gzip_member_unfinished(iterator: ArchiveIterator) -> bool:
+def gzip_member_unfinished(iterator: ArchiveIterator) -> bool:
     """True when the record's gzip member ended before its trailer: the file was cut there."""
     reader = iterator.reader
     decompressor = getattr(reader, "decompressor", None) if reader is not None else None
@@ -133,7 +133,7 @@ def iter_whole_records(
     `read` sees each record while its content can still be read (the completeness check drains
     it afterwards).
     """
-    if not _looks_like_archive(path):
+    if not looks_like_archive(path):
         yield WarcProblem(path, 0, "not a WARC file (no WARC/ header at its start)")
         return
     offset = end = 0
@@ -142,13 +142,13 @@ def iter_whole_records(
         try:
             for record in iterator:
                 value = read(record)
-                missing = _missing_bytes(record)
+                missing = missing_bytes(record)
                 # Only now: warcio reads the record to its end to tell where it began.
                 offset = iterator.get_record_offset()
                 if missing:
                     yield WarcProblem(path, offset, f"record cut short: {missing} bytes missing")
                     return
-                if _gzip_member_unfinished(iterator):
+                if gzip_member_unfinished(iterator):
                     yield WarcProblem(path, offset, "gzip member cut short (its end is missing)")
                     return
                 end = offset + iterator.get_record_length()
