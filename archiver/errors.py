@@ -25,5 +25,17 @@ class WarcReadError(ArchiverError):
     """A WARC file could not be read to its end; records before the damage were kept."""
 
 
+class CrawlFailedError(ArchiverError):
+    """The crawl stopped on an error of its own (a component that failed to load or crashed)."""
+
+
 class EmptyCrawlError(ArchiverError):
     """A crawl ended and its output folder holds no article at all."""
+
+
+class WarcPointerError(ArchiverError):
+    """A record's `warc` pointer does not lead to the response record it cites."""
+
+
+class ExportError(ArchiverError):
+    """A collection's records do not fit the table the record schema describes."""

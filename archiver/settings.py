@@ -23,6 +23,9 @@ ARCHIVER_CONTACT = ""
 ARCHIVER_RESUME = False
 # Ask conditionally for pages the output folder already holds (incremental runs).
 ARCHIVER_REVALIDATE = True
+# Keep Authorization, Proxy-Authorization and Cookie values (and user:password in URLs) in the
+# request records; by default they are redacted.
+ARCHIVER_KEEP_CREDENTIALS = False
 ARCHIVER_WARC_PREFIX = "archiver"
 ARCHIVER_WARC_MAX_SIZE = 1_000_000_000
 # Query parameters dropped from every URL before it is fetched (shell-style patterns).
@@ -49,6 +52,13 @@ TELNETCONSOLE_ENABLED = False
 # No listening sockets: a crawl is driven from its command line and config, not remotely.
 REMOTE_CONTROL_ENABLED = False
 
+# Host names resolved from this table before DNS ({"name": "address"}, like curl --resolve).
+ARCHIVER_HOSTS: dict[str, str] = {}
+TWISTED_DNS_RESOLVER = "archiver.crawl.hosts_resolver.StaticHostsResolver"
+# Networks never contacted unless a start URL lies in them, beyond the private, loopback,
+# link-local, multicast and reserved ranges that are inward anyway (CIDR strings).
+ARCHIVER_INWARD_NETWORKS: list[str] = []
+
 DOWNLOAD_HANDLERS = {
     "http": "archiver.warc.capture.CapturingDownloadHandler",
     "https": "archiver.warc.capture.CapturingDownloadHandler",
@@ -58,6 +68,8 @@ DOWNLOADER_MIDDLEWARES = {
     # Scrapy's offsite middleware allows subdomains; archiver's scope is the exact hosts.
     "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
     "archiver.crawl.scope_middleware.HostScopeMiddleware": 50,
+    # After scope, before robots.txt: no request, not even for robots.txt, goes inward.
+    "archiver.crawl.address_guard.AddressGuardMiddleware": 60,
     "archiver.crawl.page_budget.PageBudgetMiddleware": 960,
     # Near the downloader: sees every response (errors, redirects, retries) before
     # decompression or redirect handling change it. Pages it serves from the archive on a resumed

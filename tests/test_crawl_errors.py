@@ -91,3 +91,12 @@ def test_profiles_command_lists_the_shipped_profiles() -> None:
     done = run_archiver("profiles")
     assert done.returncode == 0
     assert "socialist-worker\tSocialist Worker\tsocialistworker.co.uk" in done.stdout
+
+
+def test_a_component_that_fails_to_load_is_reported_as_such(
+    demo_server: DemoServer, tmp_path: Path
+) -> None:
+    run = crawl(demo_server, tmp_path, "-s", 'ITEM_PIPELINES={"no.such.Pipeline": 1}')
+    assert run.returncode == 1
+    line = _one_clear_line(run.stderr)
+    assert "the crawl could not run" in line and "No module named 'no'" in line

@@ -19,7 +19,7 @@ from scrapy.settings import Settings
 
 from archiver.crawl import collection_lock
 from archiver.crawl.config import CrawlConfig
-from archiver.errors import EmptyCrawlError, UsageError
+from archiver.errors import CrawlFailedError, EmptyCrawlError, UsageError
 from archiver.export.jsonl import collection_records
 from archiver.profile import load_profile
 from spiders.publication import PublicationSpider
@@ -119,8 +119,13 @@ def run_crawl(config: CrawlConfig) -> CrawlSummary:
         settings = crawl_settings(config)
         process = CrawlerProcess(settings)
         crawler = process.create_crawler(PublicationSpider)
-        process.crawl(crawler, start_urls=list(urls), profile=profile)
+        failures: list[BaseException] = []
+        started = process.crawl(crawler, start_urls=list(urls), profile=profile)
+        started.addErrback(lambda failure: failures.append(failure.value))
         process.start()
+        if failures:
+            # The crawl never ran (a component failed to load): not the site's fault.
+            raise CrawlFailedError(f"the crawl could not run: {failures[0]!r}")
     finally:
         collection_lock.release(output)
 

@@ -24,6 +24,7 @@ from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DownloadCancelledError, DownloadTimeoutError
 from scrapy.http import Response
+from scrapy.utils.url import strip_url
 from warcio.statusandheaders import StatusAndHeadersParser
 from warcio.timeutils import iso_date_to_datetime
 
@@ -32,6 +33,7 @@ from archiver.crawl.captured import WARC_META_KEY, WarcCapture
 from archiver.warc.archive_index import ArchiveIndex, Capture, validators_of
 from archiver.warc.capture import EXCHANGE_META_KEY, RawExchange
 from archiver.warc.recovery import recover_open_files
+from archiver.warc.redaction import redact_request
 from archiver.warc.replay import ARCHIVED_FLAG, archived_response
 from archiver.warc.writer import (
     Revisited,
@@ -78,6 +80,7 @@ class WarcArchiveMiddleware:
         self._root = Path(settings["ARCHIVER_OUTPUT"])
         self._resume = settings.getbool("ARCHIVER_RESUME")
         self._revalidate = settings.getbool("ARCHIVER_REVALIDATE")
+        self._keep_credentials = settings.getbool("ARCHIVER_KEEP_CREDENTIALS")
         self._max_size = settings.getint("DOWNLOAD_MAXSIZE")
         self._index = ArchiveIndex()
         self._writer: RotatingWarcWriter | None = None
@@ -161,6 +164,16 @@ class WarcArchiveMiddleware:
         truncated: str | None = None,
     ) -> None:
         assert self._writer is not None
+        request_block = bytes(exchange.request)
+        if not self._keep_credentials:
+            request_block = redact_request(request_block)
+            url = strip_url(
+                url,
+                strip_credentials=True,
+                strip_default_port=False,
+                origin_only=False,
+                strip_fragment=False,
+            )
         block = exchange.final_response()
         if truncated == "length":
             block = block[: http_body_offset(block) + self._max_size]
@@ -172,7 +185,7 @@ class WarcArchiveMiddleware:
         pointer = self._writer.write_exchange(
             url=url,
             sent_at=exchange.sent_at,
-            request_block=bytes(exchange.request),
+            request_block=request_block,
             response_block=block,
             ip_address=str(ip_address) if ip_address else None,
             revisit_of=revisit_of,
