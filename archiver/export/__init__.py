@@ -1,1 +1,5 @@
-"""Writing records out: JSON Lines now; the formats researchers load come here too."""
+"""The end of the flow: records out to researchers, as JSON Lines, Parquet, CSV and a report.
+
+`archiver export` (collection.py) and `archiver report` (report.py) both read a collection as one
+record per article (latest.py); the record schema decides the columns (columns.py).
+"""

@@ -1,4 +1,5 @@
-"""JSON Lines files of records: appended one flushed line at a time, read back tolerantly.
+"""JSON Lines files of records: appended one flushed line at a time, read back tolerantly, and
+written whole by `archiver export`.
 
 A crawl killed mid-write can leave a torn last line; it is cut off before appending, so one bad
 line never glues itself to the next good record. The page itself is safe in the WARC and can be
@@ -69,6 +70,13 @@ class RecordWriter:
 
     def close(self) -> None:
         self._handle.close()
+
+
+def write_records(records: Iterable[dict[str, Any]], path: Path) -> None:
+    """Writes records to a new JSON Lines file, one compact line each, as a crawl writes them."""
+    with open(path, "w", encoding="utf-8") as handle:
+        for record in records:
+            handle.write(json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n")
 
 
 def read_records(path: Path) -> Iterator[dict[str, Any]]:
