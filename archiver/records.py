@@ -16,12 +16,12 @@ from typing import Any
 
 from archiver import __version__
 from archiver.crawl.scope import UrlCleaner
-from archiver.extract import Extraction, extract_article
+from archiver.extract import Extraction, blocked_page, extract_article
 from archiver.page import Page
 from archiver.profile import profile_for_url
 from archiver.warc.writer import WarcPointer
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 
 
 def record_id(canonical_url: str) -> str:
@@ -46,6 +46,14 @@ class Record:
     volume: str | None
     body: str
     language: str | None
+    section: str | None
+    tags: list[str]
+    images: list[dict[str, str | None]]
+    word_count: int
+    access: str | None
+    source: dict[str, str | None] | None
+    issue_page: dict[str, str | None] | None
+    """{url, issue, date} of an issue-archive page listing the article; set by the crawl."""
     warc: dict[str, Any]
     extracted_at: str
     extractor: dict[str, Any]
@@ -66,6 +74,12 @@ _CONTENT_FIELDS = (
     "issue",
     "volume",
     "body",
+    "section",
+    "tags",
+    "images",
+    "access",
+    "source",
+    "issue_page",
 )
 
 
@@ -76,7 +90,11 @@ def content_key(record: dict[str, Any]) -> tuple[str, str]:
 
 
 def build_record(
-    extraction: Extraction, page: Page, warc: WarcPointer, profile_name: str | None
+    extraction: Extraction,
+    page: Page,
+    warc: WarcPointer,
+    profile_name: str | None,
+    issue_page: dict[str, str | None] | None = None,
 ) -> Record:
     return Record(
         id=record_id(extraction.canonical_url),
@@ -92,6 +110,13 @@ def build_record(
         volume=extraction.volume,
         body=extraction.body,
         language=extraction.language,
+        section=extraction.section,
+        tags=list(extraction.tags),
+        images=[image.as_dict() for image in extraction.images],
+        word_count=extraction.word_count,
+        access=extraction.access,
+        source=extraction.source.as_dict() if extraction.source is not None else None,
+        issue_page=issue_page,
         warc=warc.as_dict(),
         extracted_at=datetime.now(UTC).isoformat(timespec="seconds"),
         extractor={"name": "archiver", "version": __version__, "profile": profile_name},
@@ -105,6 +130,11 @@ def record_from_page(page: Page, warc: WarcPointer) -> Record | None:
     if extraction is None:
         return None
     return build_record(extraction, page, warc, profile.name if profile else None)
+
+
+def not_article_reason(page: Page) -> str:
+    """Why a page gave no record: "bot-challenge", "login-wall", or "not-article"."""
+    return blocked_page(page) or "not-article"
 
 
 @cache

@@ -8,6 +8,7 @@ from pathlib import Path
 from string import Template
 
 from archiver.extract import extract_article
+from archiver.extract.text import word_count
 from archiver.page import Page
 from archiver.profile import Profile
 
@@ -97,10 +98,49 @@ def test_jsonld_website_for_this_url_is_the_home_page() -> None:
     assert extract_article(_page(head=head)) is not None
 
 
-def test_og_type_website_is_not_an_article_unless_dated_and_signed() -> None:
+def test_og_type_website_does_not_stop_a_dated_article() -> None:
     head = '<meta property="og:type" content="website">'
-    assert extract_article(_page(head=head, header='<p class="date">12 March 2024</p>')) is None
-    assert extract_article(_page(head=head)) is not None
+    assert extract_article(_page(head=head, header='<p class="date">12 March 2024</p>')) is not None
+    assert extract_article(_page(head=head, body=_teasers(12), headline="News")) is None
+
+
+def test_long_text_without_date_or_byline_is_an_article() -> None:
+    long = "".join(
+        f"<p>Drivers at depot {n} walked out on Monday over cuts to the night shift, and their"
+        " union said the strike would go on until the company withdrew its plans for good.</p>"
+        for n in range(6)
+    )
+    assert extract_article(_page(header="", body=long)) is not None
+
+
+def test_long_text_under_a_site_page_headline_or_url_is_not_an_article() -> None:
+    long = "".join(
+        f"<p>The Daily Example was founded in 19{n}0 by print workers who wanted a paper that"
+        " reported their struggles, and it is still owned and run by its readers today.</p>"
+        for n in range(6)
+    )
+    assert extract_article(_page(header="", body=long, headline="Who we are")) is None
+    assert (
+        extract_article(_page(header="", body=long, url="https://example.org/privacy-policy"))
+        is None
+    )
+
+
+def test_one_long_signed_paragraph_is_an_article() -> None:
+    body = (
+        "<p>Drivers at the depot walked out on Monday over cuts to the night shift. Their union"
+        " said the strike would go on until the company withdrew its plans, and that drivers at"
+        " two more depots would vote on joining them next week, with a result due on Friday. The"
+        " company said it regretted the disruption to passengers but that the cuts were needed to"
+        " keep the network running, and it offered no new talks with the union before the weekend"
+        " or at any time next week.</p>"
+    )
+    assert extract_article(_page(body=body)) is not None
+
+
+def test_chinese_and_japanese_text_is_counted_in_characters() -> None:
+    assert word_count("先日、不正に改造したiPhoneを販売") == 14
+    assert word_count("Drivers walked out") == 3
 
 
 def test_jsonld_article_type_is_an_article_even_when_short() -> None:

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from archiver.extract import Extraction, extract_article
+from archiver.extract.images import Image
 from archiver.page import Page
 from archiver.profile import load_profile
 
@@ -36,6 +37,17 @@ EXPECTED = Extraction(
     volume=None,
     body=BODY,
     language="en",
+    images=(
+        Image(
+            url="http://www.socialistworker.co.uk/images/2006/1989/1989-venezuela-barrio.jpg",
+            caption=(
+                "Children from the 23 January barrio, one of the most radical neighbourhoods in"
+                " Caracas, Venezuela"
+            ),
+            credit="Jess Hurd",
+        ),
+    ),
+    word_count=len(BODY.split()),
 )
 
 

@@ -5,6 +5,7 @@ nothing of Scrapy or warcio, so the crawl and `archiver extract` over old WARCs 
 """
 
 from archiver.extract.extraction import Extraction
-from archiver.extract.extractor import extract_article
+from archiver.extract.extractor import blocked_page, extract_article
+from archiver.extract.issue_archive import IssueArchive, read_issue_archive
 
-__all__ = ["Extraction", "extract_article"]
+__all__ = ["Extraction", "IssueArchive", "blocked_page", "extract_article", "read_issue_archive"]

@@ -11,29 +11,49 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 
 import trafilatura
+from lxml import etree
 from lxml.html import HtmlElement
 
-from archiver.extract.furniture import is_caption, is_furniture_element, is_furniture_text
-from archiver.extract.layout import Layout
-from archiver.extract.text import PARAGRAPH_BREAK, clean, comparable
+from archiver.extract.classnames import role_words, vocabulary
+from archiver.extract.furniture import (
+    is_appeal_box,
+    is_caption,
+    is_furniture_text,
+    is_named_furniture,
+    teaser_cards,
+)
+from archiver.extract.layout import Layout, link_share
+from archiver.extract.text import PARAGRAPH_BREAK, clean, comparable, word_count
 
 _MARK = "data-archiver-furniture"
 _MAX_FURNITURE_SHARE = 1 / 3
 # trafilatura's output tags; "div" comes from its fallback extractors.
 _CONTAINERS = ("list", "quote", "table", "div")
+_APPEAL_BLOCKS = ("p", "h1", "h2", "h3", "h4")
+_DROP_CAP_WORDS = vocabulary("initial dropcap drop cap firstletter first letter capital")
+_CHUNK_LEVELS, _CHUNK_PARAGRAPHS, _CHUNK_WORDS, _CHUNK_LINKED = 3, 2, 10, 0.5
 _UNITS = ("p", "head", "item", "row", "quote", "list", "table", "code", "div")
 
 
 def extract_paragraphs(
-    tree: HtmlElement, layout: Layout, keep: Iterable[HtmlElement], url: str
+    tree: HtmlElement,
+    layout: Layout,
+    keep: Iterable[HtmlElement],
+    url: str,
+    prune: Iterable[HtmlElement] = (),
 ) -> list[str]:
-    """Paragraphs trafilatura finds once furniture is pruned; `keep` elements are never pruned."""
+    """Paragraphs trafilatura finds once furniture is pruned; `keep` elements are never pruned,
+    `prune` elements (a profile's furniture) always are."""
+    for element in prune:
+        element.set(_MARK, "")
     _mark_furniture(tree, layout, keep)
     _mark_paragraph_breaks(tree)
+    _join_drop_caps(tree)
     document = trafilatura.bare_extraction(
         tree,
         url=url,
         include_comments=False,
+        fast=True,
         include_images=False,
         include_links=False,
         prune_xpath=f"//*[@{_MARK}]",
@@ -42,7 +62,65 @@ def extract_paragraphs(
         return []
     for line_break in document.body.iter("lb"):  # one <br>: the words either side stay apart
         line_break.text = " "
-    return list(_paragraphs(document.body))
+    return _with_other_chunks(tree, layout, list(_paragraphs(document.body)))
+
+
+def _with_other_chunks(tree: HtmlElement, layout: Layout, paragraphs: list[str]) -> list[str]:
+    """The text with the chunks trafilatura left out: templates cut a long text into several
+    containers of one kind (the same tag and class) around ads, and trafilatura keeps one."""
+    located = layout.align(paragraphs)
+    containers = {
+        b.element.getparent()
+        for b in located
+        if b is not None and b.element.tag == "p" and b.element.getparent() is not None
+    }
+    extra: list[tuple[float, str]] = []
+    for container in containers:
+        name, scope = container.get("class"), _chunk_scope(container)
+        if not name or scope is None:
+            continue
+        for chunk in scope.iter(container.tag):
+            if chunk in containers or chunk.get("class") != name or _pruned(chunk):
+                continue
+            start, stop = layout.position(chunk), layout.end(chunk) + 1
+            found = [
+                (b.position, b.text)
+                for b in layout.between(start, stop)
+                if b.element.tag == "p"
+                and not _pruned(b.element, chunk)
+                and link_share(b.element) < _CHUNK_LINKED
+            ]
+            if sum(1 for _, text in found if word_count(text) >= _CHUNK_WORDS) >= _CHUNK_PARAGRAPHS:
+                extra += found
+    if not extra:
+        return paragraphs
+    placed: list[tuple[float, str]] = []
+    last = -1.0
+    for block, text in zip(located, paragraphs, strict=True):
+        last = block.position if block is not None else last
+        placed.append((last, text))
+    return [text for _, text in sorted(placed + extra, key=lambda item: item[0])]
+
+
+def _chunk_scope(container: HtmlElement) -> HtmlElement | None:
+    """Where the other chunks of a text may be: a few levels up, never the whole page."""
+    scope = container
+    for _ in range(_CHUNK_LEVELS):
+        parent = scope.getparent()
+        if parent is None or parent.tag in ("body", "html"):
+            break
+        scope = parent
+    return scope if scope is not container else None
+
+
+def _pruned(element: HtmlElement, until: HtmlElement | None = None) -> bool:
+    """Whether the element, or an ancestor below `until`, was marked as furniture."""
+    for current in (element, *element.iterancestors()):
+        if current is until:
+            return False
+        if current.get(_MARK) is not None:
+            return True
+    return False
 
 
 def tidy(paragraphs: Iterable[str], captions: set[str], drop: set[str]) -> list[str]:
@@ -74,14 +152,27 @@ def _mark_furniture(tree: HtmlElement, layout: Layout, keep: Iterable[HtmlElemen
         return
     # A wrapper holding much of the page is layout ("l-sidebar-fixed"), not furniture.
     most = len(body.text_content()) * _MAX_FURNITURE_SHARE
-    for element in body.iter():
+    walk = etree.iterwalk(body, events=("start",))
+    for _, element in walk:
         if (
             isinstance(element.tag, str)
             and element not in protected
-            and is_furniture_element(element)
+            and is_named_furniture(element)
             and len(element.text_content()) <= most
         ):
             element.set(_MARK, "")
+            walk.skip_subtree()  # pruned whole: what it holds needs no verdict
+    for card in teaser_cards(body):
+        if card not in protected:
+            card.set(_MARK, "")
+    tried: set[HtmlElement] = set()
+    for block in layout.blocks:  # appeal boxes hold paragraphs and headings like the text's own
+        parent = block.element.getparent()
+        if block.element.tag not in _APPEAL_BLOCKS or parent is None or parent in tried:
+            continue
+        tried.add(parent)
+        if parent not in protected and not _pruned(parent) and is_appeal_box(parent):
+            parent.set(_MARK, "")
     article = _main_article(kept)
     while article is not None and article.tag != "body":
         for sibling in article.itersiblings(preceding=True):
@@ -98,6 +189,22 @@ def _mark_paragraph_breaks(tree: HtmlElement) -> None:
         following = line_break.getnext()
         if following is not None and following.tag == "br" and not (line_break.tail or "").strip():
             line_break.tail = PARAGRAPH_BREAK
+
+
+def _join_drop_caps(tree: HtmlElement) -> None:
+    """Join a drop cap to its word: "<span class=initial>N</span> a endlich" reads "Na"."""
+    for element in tree.iter("span", "b", "strong", "em", "big", "font"):
+        letter = (element.text or "").strip()
+        if len(letter) != 1 or len(element) or role_words(element).isdisjoint(_DROP_CAP_WORDS):
+            continue
+        outer = element
+        parent = outer.getparent()
+        while parent is not None and (parent.text_content() or "").strip() == letter:
+            outer, parent = parent, parent.getparent()
+        outer.tail = (outer.tail or "").lstrip()
+        following = outer.getnext()
+        if not outer.tail and following is not None and following.text:
+            following.text = following.text.lstrip()
 
 
 def _main_article(kept: list[HtmlElement]) -> HtmlElement | None:

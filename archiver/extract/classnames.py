@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection
+from functools import lru_cache
 
 from lxml.html import HtmlElement
 
@@ -21,14 +22,20 @@ def vocabulary(words: str) -> frozenset[str]:
     return frozenset(words.split())
 
 
-def role_words(element: HtmlElement) -> set[str]:
+def role_words(element: HtmlElement) -> frozenset[str]:
     """Lower-case words of the element's class, id, itemprop and role attributes."""
+    get = element.get
+    return _words(get("class"), get("id"), get("itemprop"), get("role"))
+
+
+@lru_cache(maxsize=8192)
+def _words(*values: str | None) -> frozenset[str]:
+    """Templates repeat a few hundred names on thousands of elements: split each name once."""
     words: set[str] = set()
-    for attribute in ("class", "id", "itemprop", "role"):
-        value = element.get(attribute)
+    for value in values:
         if value:
             words.update(t.lower() for t in _SPLIT.split(_CAMEL.sub(" ", value)) if t)
-    return words
+    return frozenset(words)
 
 
 def says(element: HtmlElement, words: Collection[str], levels: int = 0) -> bool:

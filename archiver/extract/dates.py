@@ -1,10 +1,11 @@
 """The publication date, as ISO 8601 with only the precision the page gives.
 
 Sources, most trusted first: JSON-LD datePublished, publication <meta> tags, <time datetime> in
-the article's header or footer, dates printed there (any language dateparser knows), and the
-URL (/2006/02/25/). Modified dates are never used, nor the capture date; a date later than the
-capture is a mistake of the page. No date is better than a guess: printed dates need a day, a
-month and a year, and relative dates ("Today 5:00 am") are refused.
+the article's header or footer, dates printed there (read in the page's declared language, else
+in the common languages of the press archived), and the URL (/2006/02/25/). Modified dates are
+never used, nor the capture date; a date later than the capture is a mistake of the page. No
+date is better than a guess: printed dates need a day, a month and a year, and relative dates
+("Today 5:00 am") are refused.
 """
 
 from __future__ import annotations
@@ -13,8 +14,9 @@ import re
 from collections.abc import Iterable, Iterator
 from contextlib import suppress
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 
-import dateparser
+from dateparser.date import DateDataParser
 from lxml.html import HtmlElement
 
 from archiver.extract.classnames import role_words, vocabulary
@@ -69,10 +71,12 @@ _URL_DATE = re.compile(
     r"/((?:19|20)\d\d)[/-](0?[1-9]|1[0-2])[/-](0?[1-9]|[12]\d|3[01])(?:/|$|[-_])"
 )
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_ISO_START = re.compile(r"^\d{4}-\d{2}-\d{2}")
 _SETTINGS = {
     "PARSERS": ["custom-formats", "absolute-time"],
     "REQUIRE_PARTS": ["day", "month", "year"],
 }
+_UNDECLARED_LANGUAGES = ("en", "de", "fr", "es", "it", "pt", "nl")
 _MAX_PRINTED = 6
 _EARLIEST_YEAR = 1800
 _CLOCK_SLACK = timedelta(days=2)
@@ -92,6 +96,31 @@ def publication_date(
         if found.year >= _EARLIEST_YEAR and _not_after(found, latest):
             return found.isoformat()
     return None
+
+
+def selected_date(value: str, captured_at: datetime, language: str | None) -> str | None:
+    """The date a profile's selector points at: machine-readable, or printed with its words."""
+    # Machine-readable first (ISO 8601 keeps its time and offset), else printed words and numbers.
+    found: datetime | date | None = None
+    if _ISO_START.match(value):
+        found = next(_declared(value), None)
+    match = _PRINTED.search(value) if found is None else None
+    if match is not None:
+        found = _parse_printed(match.group(0), language)
+        if found is not None and not match.group("time"):
+            found = found.date()
+    if found is None or found.year < _EARLIEST_YEAR:
+        return None
+    return found.isoformat() if _not_after(found, captured_at + _CLOCK_SLACK) else None
+
+
+def printed_day(text: str, language: str | None) -> date | None:
+    """The day a short line prints ("Freitag, 26. April 2024, Nr. 98" gives 26 April 2024)."""
+    match = _PRINTED.search(text)
+    if match is None:
+        return None
+    parsed = _parse_printed(match.group("date"), language)
+    return parsed.date() if parsed is not None else None
 
 
 def remove_printed_dates(text: str) -> str:
@@ -163,17 +192,26 @@ def _parse_printed(text: str, language: str | None) -> datetime | None:
     if rest and not first[0].isdigit():
         attempts.append(rest)  # "Published 25 Feb 2006": the leading word may not be a weekday
     # The page's language when it declares one (fast, and no clash of month names between
-    # languages); every language dateparser knows when it does not.
-    languages = [language] if language else None
+    # languages); else the languages of the press archived and their neighbours: trying every
+    # language dateparser knows costs tens of milliseconds a date, seconds the first time.
+    languages = [language] if language else list(_UNDECLARED_LANGUAGES)
     return next(filter(None, (_dateparser(a, languages) for a in attempts)), None)
 
 
 def _dateparser(text: str, languages: list[str] | None) -> datetime | None:
     try:
-        parsed = dateparser.parse(text, languages=languages, settings=_SETTINGS)
+        parser = _parser(tuple(languages) if languages else None)
+        parsed = parser.get_date_data(text).date_obj
     except (ValueError, OverflowError):  # a language it does not know, a year out of range
         return None
     return parsed.replace(microsecond=0) if parsed is not None else None
+
+
+@lru_cache(maxsize=64)
+def _parser(languages: tuple[str, ...] | None) -> DateDataParser:
+    """One parser per language: dateparser.parse() builds a new one, its locales too, each call
+    (milliseconds, many times the parsing itself)."""
+    return DateDataParser(languages=list(languages) if languages else None, settings=_SETTINGS)
 
 
 def _not_after(found: datetime | date, latest: datetime) -> bool:

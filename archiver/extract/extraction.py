@@ -1,11 +1,15 @@
 """The record extraction makes of one article page, before it becomes a Record.
 
-Plain strings and tuples only, so the record layer can serialise it without knowing HTML.
+Plain strings, tuples and small frozen dataclasses, so the record layer can serialise it
+without knowing HTML.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+from archiver.extract.images import Image
+from archiver.extract.source import Source
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,3 +31,12 @@ class Extraction:
     """Plain text, paragraphs (subheadings included) separated by one blank line."""
     language: str | None
     """Primary language subtag, lower case ("en", "de")."""
+    section: str | None = None
+    tags: tuple[str, ...] = ()
+    images: tuple[Image, ...] = ()
+    """The article's figures in page order: URL, caption (out of the body) and credit."""
+    word_count: int = 0
+    access: str | None = None
+    """"paywalled" or "free" where the page says so, else None."""
+    source: Source | None = None
+    """Where a reprint first appeared, from a citation line the page prints."""

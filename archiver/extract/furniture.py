@@ -30,11 +30,24 @@ FURNITURE_WORDS = vocabulary(
     caption captions credit credits copyright comment comments disqus rating ratings
     nav navigation navbar menu breadcrumb breadcrumbs sidebar footer
     popup modal cookie cookies consent donate donation toolbar tags box boxout infobox
+    rollover tooltip popover hovercard stars sterne bewertung
     """
 )
 _CAPTION_WORDS = vocabulary("caption captions credit credits copyright")
 _BYLINE_WORDS = vocabulary("byline author authors")
 _CARD_TAGS = vocabulary("article div li section")
+_LIST_TAGS = vocabulary("ul ol")
+# Calls to subscribe, donate or support, in the languages of the press archived.
+_APPEAL = re.compile(
+    r"""\b(?:subscribe\ (?:now|today)|become\ a\ (?:member|subscriber|supporter)
+    |support\ (?:our|independent)\ journalism|donate\ (?:now|today)|make\ a\ donation
+    |jetzt\ (?:abonnieren|bestellen|unterst\u00fctzen|spenden|testen)|kostenlos\ testen
+    |probeabo|abonnieren\ sie|unterst\u00fctzen\ sie|zahl\ ich
+    |abonnez-vous|faites\ un\ don|soutenez)""",
+    re.IGNORECASE | re.VERBOSE,
+)
+_APPEAL_CHARS = 1500
+_LINK_LIST_ITEMS = 3
 _CARD_PARAGRAPHS, _CARD_CHARS, _TITLE_WORDS = 2, 600, 3
 
 # Lines that are furniture whatever element holds them; matched only on short paragraphs.
@@ -45,6 +58,11 @@ _FURNITURE_TEXT = re.compile(
     | \bdownload\ (?:our|the)\ app\b | \babonnier | \babonnez | \bartikel\ teilen\b | \bpartager\b
     | \((?:pic|picture|photo|foto|image|bild)s?\s*: | ^(?:pic|picture|photo|foto|image|bild)s?\s*:
     | ^(?:tags|topics|keywords|schlagw\u00f6rter|themen|filed\ under)\s*:
+    | ^(?:read|see|watch)\ more\b | ^more\ on\b | ^don\W?t\ miss\b
+    | ^\(?(?:leggi\ anche|lesen\ sie\ auch|lire\ aussi|lea\ tambi\u00e9n|read\ also)\b
+    | ^\u00a9 | \u00a9\s*(?:19|20)\d\d | \bcopyright\s+(?:\u00a9\s*)?[\w.-]+\s+(?:19|20)\d\d
+    | \b(?:photos?|pictures?|images?)\s*\u00a9
+    | ^you\ (?:may|might)\ also\ (?:like|enjoy) | ^also\ on\ \S+\.\w+ | \bshare\ it\ with\b
     | ^(?:advertisement|anzeige|werbung|publicit\u00e9|article\ information
         |related\ (?:articles|stories)|read\ more|more\ on\ this(?:\ story)?|see\ also
         |also\ read|most\ read|tags|topics)\s*:?$
@@ -58,9 +76,55 @@ _CAPTION_PREFIX = 20
 
 
 def is_furniture_element(element: HtmlElement) -> bool:
-    if element.tag in FURNITURE_TAGS or not role_words(element).isdisjoint(FURNITURE_WORDS):
+    if is_named_furniture(element):
         return True
     return element.tag in _CARD_TAGS and is_teaser_card(element)
+
+
+def is_named_furniture(element: HtmlElement) -> bool:
+    """Furniture by tag, class or shape, teaser cards aside (see `teaser_cards`)."""
+    if element.tag in FURNITURE_TAGS or not role_words(element).isdisjoint(FURNITURE_WORDS):
+        return True
+    return element.tag in _LIST_TAGS and is_link_list(element)
+
+
+def teaser_cards(root: HtmlElement) -> list[HtmlElement]:
+    """Every teaser card under `root`, found from its heading up: a card is small, so only the
+    few elements above each heading are tried, not every element of the page."""
+    cards: list[HtmlElement] = []
+    tried: set[HtmlElement] = set()
+    for heading in root.iter("h1", "h2", "h3", "h4", "h5"):
+        element = heading.getparent()
+        while element is not None and element is not root and element not in tried:
+            tried.add(element)
+            if len(element.text_content()) > _CARD_CHARS:
+                break
+            if element.tag in _CARD_TAGS and is_teaser_card(element):
+                cards.append(element)
+            element = element.getparent()
+    return cards
+
+
+def is_appeal_box(element: HtmlElement) -> bool:
+    """A small box asking the reader to subscribe, donate or sign up, with its button or link:
+    templates print them between and after the paragraphs of the text, classed or not."""
+    if element.find(".//a") is None and element.find(".//button") is None:
+        return False
+    text = element.text_content()
+    return len(text) <= _APPEAL_CHARS and _APPEAL.search(text) is not None
+
+
+def is_link_list(element: HtmlElement) -> bool:
+    """A list whose every item is one link: a menu, a category list, "more stories"."""
+    items = element.findall("li")
+    if len(items) < _LINK_LIST_ITEMS:
+        return False
+    for item in items:
+        text = element_text(item)
+        links = item.findall(".//a")
+        if not text or not links or sum(len(element_text(a)) for a in links) < len(text) * 0.9:
+            return False
+    return True
 
 
 def is_teaser_card(element: HtmlElement) -> bool:

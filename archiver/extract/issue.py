@@ -10,7 +10,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 
+from archiver.extract.dates import printed_day
 from archiver.extract.layout import Block
 from archiver.extract.metadata import JsonObject, Metadata, node_types
 
@@ -36,6 +38,7 @@ _VOLUME = re.compile(
     re.IGNORECASE,
 )
 _MAX_LINE = 80
+_EDITION_DAYS = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,7 +52,11 @@ def remove_issue_labels(text: str) -> str:
     return _VOLUME.sub(" ", _ISSUE.sub(" ", text))
 
 
-def print_issue(metadata: Metadata, blocks: Iterable[Block]) -> PrintIssue:
+def print_issue(
+    metadata: Metadata, blocks: Iterable[Block], published: str | None, language: str | None
+) -> PrintIssue:
+    """`published`: the article's date; an issue line dated otherwise is the current edition
+    a masthead shows ("Freitag, 26. April 2024, Nr. 98" on a page of March), not the article's."""
     issue, volume = _from_jsonld(metadata)
     if issue is None:
         issue = _meta_number(metadata, "citation_issue", "prism.number", "prism.issueidentifier")
@@ -58,10 +65,31 @@ def print_issue(metadata: Metadata, blocks: Iterable[Block]) -> PrintIssue:
     for block in blocks:
         if issue is not None and volume is not None:
             break
-        if len(block.text) <= _MAX_LINE:
+        if len(block.text) <= _MAX_LINE and not _another_edition(block.text, published, language):
             issue = issue or _number(_ISSUE, block.text)
             volume = volume or _number(_VOLUME, block.text)
     return PrintIssue(issue, volume)
+
+
+def _another_edition(line: str, published: str | None, language: str | None) -> bool:
+    """Whether the line dates its issue number, and not near the article's own date (a paper
+    prints tonight's article in tomorrow's edition): with no date of its own, nothing vouches."""
+    if _ISSUE.search(line) is None:
+        return False
+    day = printed_day(line, language)
+    if day is None:
+        return False
+    if published is None:
+        return True
+    return abs((day - date.fromisoformat(published[:10])).days) > _EDITION_DAYS
+
+
+def issue_number(text: str) -> str | None:
+    """The issue number a profile's selector points at: "Issue: 2578", "Nr. 17" or "2578"."""
+    text = text.strip()
+    if re.fullmatch(r"\d{1,5}", text):
+        return text
+    return _number(_ISSUE, text)
 
 
 def _from_jsonld(metadata: Metadata) -> tuple[str | None, str | None]:

@@ -33,6 +33,13 @@ _HIDDEN_CLASSES = vocabulary(
 )
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 _MATCH_PREFIX = 60
+# XPath (in C) finds the few elements that may hide themselves; _hides then decides.
+_MAY_HIDE = etree.XPath(
+    "//*[@hidden or @aria-hidden='true' or contains(@style, 'none') or contains(@style, 'hidden')"
+    " or contains(@class, 'hid') or contains(@class, 'invisible') or contains(@class, 'none')"
+    " or contains(@class, 'only') or contains(@class, 'screen-reader')"
+    " or contains(@class, 'visually') or contains(@class, 'Hid') or contains(@class, 'HID')]"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,10 +61,11 @@ class Layout:
     def __init__(self, tree: HtmlElement) -> None:
         self._order: dict[HtmlElement, int] = {}
         hidden: dict[HtmlElement, bool] = {}
+        hiding = {e for e in _MAY_HIDE(tree) if _hides(e)}
         for position, element in enumerate(tree.iter()):
             if isinstance(element.tag, str):
                 self._order[element] = position
-                hidden[element] = hidden.get(element.getparent(), False) or _hides(element)
+                hidden[element] = hidden.get(element.getparent(), False) or element in hiding
         blocks = [
             Block(element, text, start, stop, hidden[element])
             for element in self._order
@@ -101,6 +109,10 @@ class Layout:
             else:
                 parts.append(node.tail or "")
         yield from _text_run(start, self.end(element), parts)
+
+    def elements(self, tag: str, start: float, stop: float) -> list[HtmlElement]:
+        """Elements of one tag strictly between two positions, in page order."""
+        return [e for e, p in self._order.items() if start < p < stop and e.tag == tag]
 
     def between(self, start: float, stop: float) -> list[Block]:
         """Visible blocks strictly after position `start` and before position `stop`."""

@@ -4,13 +4,15 @@ A profile's URL rule wins where it has one. Otherwise what the page declares: a 
 type is an article; a JSON-LD collection, list, profile, search or about page is not, nor the
 site's home (a WebSite node for this very URL). Any other page must not be a list of teasers
 (paragraphs each under a linked heading). With og:type "article" any text will then do. Else
-the page must read like an article, a few real paragraphs, and be dated or signed; og:type
-"website" (home and section pages, and the odd mislabelled article) wants both. About and
-contact pages have the paragraphs but neither date nor byline.
+the page must read like an article (a few real paragraphs, or one long one) and be dated or
+signed, or, when it is neither, hold a long text under a headline that does not name one of the
+site's own pages (about, contact, imprint, privacy...): old and small sites print neither date
+nor byline on their articles. og:type "website" says nothing: many CMSs give it to every page.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -29,8 +31,17 @@ _NOT_ARTICLE_TYPES = vocabulary(
     CheckoutPage MediaGallery
     """
 )
+_SITE_PAGE = re.compile(
+    r"""^(?:about(?:\ us)?|who\ we\ are|contact(?:\ us)?|kontakt|impressum|imprint
+    |privacy(?:\ policy)?|datenschutz\w*|terms\b.*|legal|cookies?(?:\ policy)?|faq
+    |help|jobs|careers|advertise|subscribe|donate|\u00fcber\ uns|mentions\ l\u00e9gales
+    |qui\ sommes\ nous|index|home)$""",
+    re.IGNORECASE | re.VERBOSE,
+)
 _MIN_PARAGRAPHS = 3
 _MIN_WORDS = 80
+_LONG_PARAGRAPH_WORDS = 50
+_MIN_UNMARKED_WORDS = 150
 _MIN_DECLARED_WORDS = 40
 _PARAGRAPH_WORDS = 10
 _TEASER_LEVELS = 3
@@ -43,6 +54,7 @@ class Evidence:
     """What the extraction found, as far as the page type is concerned."""
 
     url: str
+    headline: str
     paragraphs: Sequence[str]
     layout: Layout
     dated: bool
@@ -55,14 +67,15 @@ def is_article(metadata: Metadata, evidence: Evidence, says_article: bool | None
     declared = _declared(metadata, evidence.url)
     if declared is not None:
         return declared
-    og_type = (metadata.first("og:type") or "").lower()
-    if og_type == "article":  # declared: any text that is not a list of teasers will do
-        return _words(evidence) >= _MIN_DECLARED_WORDS and not _is_teaser_list(evidence)
+    if _is_teaser_list(evidence):
+        return False
+    if (metadata.first("og:type") or "").lower() == "article":
+        return _words(evidence) >= _MIN_DECLARED_WORDS
     if not _reads_like_article(evidence):
         return False
-    if og_type == "website":  # home and section pages, and the odd mislabelled article
-        return evidence.dated and evidence.signed
-    return evidence.dated or evidence.signed
+    if evidence.dated or evidence.signed:
+        return True
+    return _words(evidence) >= _MIN_UNMARKED_WORDS and not _is_site_page(evidence)
 
 
 def _declared(metadata: Metadata, url: str) -> bool | None:
@@ -78,10 +91,22 @@ def _declared(metadata: Metadata, url: str) -> bool | None:
 
 
 def _reads_like_article(evidence: Evidence) -> bool:
-    real = [p for p in evidence.paragraphs if word_count(p) >= _PARAGRAPH_WORDS]
-    if len(real) < _MIN_PARAGRAPHS or _words(evidence) < _MIN_WORDS:
+    counts = [word_count(p) for p in evidence.paragraphs]
+    real = sum(1 for c in counts if c >= _PARAGRAPH_WORDS)
+    long = any(c >= _LONG_PARAGRAPH_WORDS for c in counts)
+    return (real >= _MIN_PARAGRAPHS or long) and sum(counts) >= _MIN_WORDS
+
+
+def _is_site_page(evidence: Evidence) -> bool:
+    """About, contact, imprint, privacy and other pages about the site itself."""
+    if _SITE_PAGE.search(evidence.headline):
+        return True
+    try:
+        path = urlsplit(evidence.url).path
+    except ValueError:
         return False
-    return not _is_teaser_list(evidence)
+    last = path.rstrip("/").rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    return _SITE_PAGE.search(last.replace("-", " ").replace("_", " ")) is not None
 
 
 def _words(evidence: Evidence) -> int:

@@ -15,17 +15,21 @@ from lxml.html import HtmlElement
 
 # Marks where a page breaks a paragraph with <br><br>; a private-use character no page prints.
 PARAGRAPH_BREAK = "\ue000"
-_SPACE = re.compile(r"\s+")
-# Zero-width characters CMSs leave in titles and names; invisible to the reader.
-_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
+# Zero-width characters CMSs leave in titles and names, and soft hyphens: invisible to the reader
+# (or a line-end hyphen), they would hide "Geschlechtseintrag" from a search.
+_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"))
 _INVISIBLE[ord(PARAGRAPH_BREAK)] = " "
 _NOT_WORD = re.compile(r"[\W_]+")
+# Han and kana; Korean writes spaces between words, so Hangul counts as any other script.
+_IDEOGRAPHS = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f]")
 _COMBINING = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 
 
 def clean(text: str) -> str:
     """One line of text: whitespace runs (non-breaking spaces, newlines) become one space."""
-    return _SPACE.sub(" ", text.translate(_INVISIBLE)).strip()
+    if not text.isascii():
+        text = text.translate(_INVISIBLE)
+    return " ".join(text.split())
 
 
 def element_text(element: HtmlElement, skip: Callable[[HtmlElement], bool] | None = None) -> str:
@@ -56,4 +60,11 @@ def comparable(text: str) -> str:
 
 
 def word_count(text: str) -> int:
-    return len(text.split())
+    """Words as a word processor counts them: runs between spaces, and every Chinese or Japanese
+    character, since those scripts write no spaces (a page of Japanese is not one long word)."""
+    if text.isascii():
+        return len(text.split())
+    ideographs = len(_IDEOGRAPHS.findall(text))
+    if not ideographs:
+        return len(text.split())
+    return ideographs + len(_IDEOGRAPHS.sub(" ", text).split())

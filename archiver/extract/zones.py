@@ -43,6 +43,8 @@ class Zones:
     """After the last paragraph of the text, inside the article."""
     text: list[Block]
     """Blocks printing the first paragraphs of the text."""
+    root: HtmlElement | None = None
+    """The smallest element holding headline and text (None when that is the whole page)."""
 
     @property
     def around(self) -> list[Block]:
@@ -103,6 +105,7 @@ def find_zones(layout: Layout, headline: Headline, paragraphs: list[str]) -> Zon
         header=_outside_furniture(layout.between(start, text_start)[:_HEADER_BLOCKS]),
         footer=layout.between(text_end, footer_end)[:_FOOTER_BLOCKS],
         text=text[:_TEXT_BLOCKS],
+        root=root,
     )
 
 

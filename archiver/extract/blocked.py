@@ -1,0 +1,87 @@
+"""Pages that stand in front of an article: bot challenges and login walls, served with 200.
+
+A crawl meets them ("Just a moment...", "Checking your browser", "Log in to continue") and a WARC
+keeps them like any page. They are never articles, and the crawl and `archiver extract` count them
+apart, so an archivist sees that a site blocked the crawler rather than that it has no articles.
+"""
+
+from __future__ import annotations
+
+import re
+
+from lxml import etree
+from lxml.html import HtmlElement
+
+from archiver.extract.text import clean, word_count
+
+CHALLENGE, LOGIN_WALL = "bot-challenge", "login-wall"
+_CHALLENGE_TITLE = re.compile(
+    r"""^(?:just\ a\ moment|attention\ required|checking\ your\ browser|one\ moment,?\ please
+    |please\ wait|verifying\ you\ are\ (?:a\ )?human|are\ you\ a\ robot|are\ you\ human
+    |access\ denied|pardon\ our\ interruption|security\ check|bot\ verification|ddos-guard
+    |robot\ or\ human|captcha|einen\ moment|un\ instant)""",
+    re.IGNORECASE | re.VERBOSE,
+)
+_CHALLENGE_MARK = re.compile(
+    r"cf-browser-verification|cf_chl_|cf-challenge|challenge-form|g-recaptcha|h-captcha"
+    r"|px-captcha|_incapsula_resource|captcha-delivery|ddos-guard",
+    re.IGNORECASE,
+)
+_CHALLENGE_CANDIDATES = etree.XPath(
+    "//*[contains(@id, 'captcha') or contains(@class, 'captcha') or contains(@src, 'captcha')"
+    " or contains(@id, 'cf') or contains(@class, 'cf') or contains(@id, 'challenge')"
+    " or contains(@class, 'challenge') or contains(@src, 'ncapsula') or contains(@id, 'ddos')]"
+)
+_LOGIN_TITLE = re.compile(
+    r"\b(?:log\ ?in|sign\ ?in|anmelden|einloggen|connexion|se\ connecter|iniciar\ sesi\u00f3n"
+    r"|subscribe\ to\ (?:continue|read)|members?\ only)\b",
+    re.IGNORECASE,
+)
+_MAX_CHALLENGE_WORDS, _MAX_LOGIN_WORDS, _MAX_CHALLENGE_ELEMENTS = 150, 250, 400
+_ELEMENTS = etree.XPath("count(//*)")
+
+
+def blocked_reason(tree: HtmlElement) -> str | None:
+    """ "bot-challenge" or "login-wall" for a page standing in front of the content, else None.
+
+    Read before scripts are dropped: challenge pages name their scripts and forms."""
+    title = clean(tree.findtext(".//title") or "")
+    small = _ELEMENTS(tree) <= _MAX_CHALLENGE_ELEMENTS  # challenge pages are small
+    challenged = _CHALLENGE_TITLE.match(title) or (small and _has_challenge_mark(tree))
+    if challenged and _visible_words(tree) <= _MAX_CHALLENGE_WORDS:
+        return CHALLENGE
+    password = tree.find(".//input[@type='password']")
+    asks_login = password is not None and _LOGIN_TITLE.search(f"{title} {_first_heading(tree)}")
+    if asks_login and _visible_words(tree) <= _MAX_LOGIN_WORDS:
+        return LOGIN_WALL
+    return None
+
+
+def _has_challenge_mark(tree: HtmlElement) -> bool:
+    # XPath (in C) narrows the page to the few elements whose names could mark a challenge.
+    named = _CHALLENGE_CANDIDATES(tree)
+    for element in named:
+        for value in (element.get("id"), element.get("class"), element.get("src")):
+            if value and _CHALLENGE_MARK.search(value):
+                return True
+    return False
+
+
+def _first_heading(tree: HtmlElement) -> str:
+    heading = next(tree.iter("h1", "h2"), None)
+    return clean(heading.text_content()) if heading is not None else ""
+
+
+def _visible_words(tree: HtmlElement) -> int:
+    body = tree.find("body")
+    if body is None:
+        return 0
+    parts = [
+        text
+        for element in body.iter()
+        if isinstance(element.tag, str) and element.tag not in ("script", "style", "noscript")
+        for text in (element.text,)
+        if text
+    ]
+    parts += [e.tail for e in body.iter() if isinstance(e.tag, str) and e.tail]
+    return word_count(" ".join(parts))
