@@ -158,6 +158,7 @@ def _extract(args: argparse.Namespace) -> int:
         f"{report.records_written} records written to {args.output} "
         f"({report.records_unchanged} already there), {report.not_articles} not articles, "
         f"{report.revisits} revisits, {len(report.failures)} failed extractions."
+        + "".join(f" {count} {kind} pages." for kind, count in sorted(report.blocked.items()))
     )
     if report.problems:
         print(

@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from pebble import ProcessExpired, ProcessPool
 
 from archiver.page import Page
-from archiver.records import Record, record_from_page
+from archiver.records import Record, not_article_reason, record_from_page
 from archiver.warc.writer import WarcPointer
 
 # Workers are started fresh (not forked): the crawl process runs threads and a reactor that a
@@ -38,11 +38,19 @@ def _warm_up() -> None:
     record_from_page(_WARM_UP_PAGE, WarcPointer("warm-up", 0, "<urn:uuid:0>", None))
 
 
+def extract_or_explain(page: Page, warc: WarcPointer) -> Record | str:
+    """The page's record, or why it has none ("not-article", "bot-challenge", "login-wall")."""
+    record = record_from_page(page, warc)
+    return record if record is not None else not_article_reason(page)
+
+
 @dataclass(frozen=True, slots=True)
 class Extracted:
-    """A page's outcome: its record (None: not an article), or why it has none."""
+    """A page's outcome: its record; or, without one, why: `skipped` (the page is no article,
+    or a bot challenge or login wall) or `failure` (extraction failed or ran out of time)."""
 
     record: Record | None
+    skipped: str | None = None
     failure: str | None = None
 
 
@@ -51,20 +59,23 @@ class ExtractionPool:
         self._timeout = timeout
         self._pool = ProcessPool(max_workers=workers, initializer=_warm_up, context=_CONTEXT)
 
-    def submit(self, page: Page, warc: WarcPointer) -> Future[Record | None]:
-        return self._pool.schedule(record_from_page, args=(page, warc), timeout=self._timeout)
+    def submit(self, page: Page, warc: WarcPointer) -> Future[Record | str]:
+        return self._pool.schedule(extract_or_explain, args=(page, warc), timeout=self._timeout)
 
     @staticmethod
-    def outcome(future: Future[Record | None]) -> Extracted:
+    def outcome(future: Future[Record | str]) -> Extracted:
         """The result of a finished future, failures turned into a reason."""
         try:
-            return Extracted(future.result())
+            result = future.result()
         except TimeoutError:
-            return Extracted(None, "timeout")
+            return Extracted(None, failure="timeout")
         except ProcessExpired as exc:
-            return Extracted(None, f"worker died ({exc})")
+            return Extracted(None, failure=f"worker died ({exc})")
         except Exception as exc:  # an extraction bug must cost one page, not the crawl
-            return Extracted(None, f"error ({type(exc).__name__}: {exc})")
+            return Extracted(None, failure=f"error ({type(exc).__name__}: {exc})")
+        if isinstance(result, str):
+            return Extracted(None, skipped=result)
+        return Extracted(result)
 
     def close(self) -> None:
         self._pool.close()

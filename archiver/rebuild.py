@@ -17,7 +17,8 @@ from archiver.crawl.captured import CapturedPage
 from archiver.export.jsonl import RecordWriter, read_records
 from archiver.extraction_pool import ExtractionPool
 from archiver.records import Record
-from archiver.warc.reader import Revisit, WarcProblem, expand_paths, read_pages
+from archiver.settings import DOWNLOAD_MAXSIZE
+from archiver.warc.reader import Revisit, Skipped, WarcProblem, expand_paths, read_pages
 
 # Pages in flight per worker: enough to keep every worker busy, few enough to bound memory.
 _WINDOW_PER_WORKER = 8
@@ -32,24 +33,33 @@ class ExtractReport:
     not_articles: int = 0
     revisits: int = 0
     problems: list[WarcProblem] = field(default_factory=list)
+    blocked: dict[str, int] = field(default_factory=dict)
+    """Pages that were bot challenges or login walls, by kind (they count as not articles)."""
     failures: list[str] = field(default_factory=list)
-    """Pages whose extraction failed (time limit, a crash): no record, the rest goes on."""
+    """Pages whose extraction failed (time limit, a crash) or that were not extracted (a body
+    over the size limit, a response archived cut short): no record, the rest goes on."""
 
 
 def extract_warcs(
-    paths: Sequence[str], output: Path, *, workers: int = 0, timeout: float = 10.0
+    paths: Sequence[str],
+    output: Path,
+    *,
+    workers: int = 0,
+    timeout: float = 10.0,
+    max_size: int = DOWNLOAD_MAXSIZE,
 ) -> ExtractReport:
     """Appends the records of every article page in `paths` to `output`, each record once.
 
     Pages are extracted in worker processes (`workers`, 0: one per core), a window of them at a
-    time, and their records written in the order of the input, as one process would.
+    time, and their records written in the order of the input, as one process would. A page
+    whose body is longer than `max_size` bytes decompressed is not extracted (and said so).
     """
     files, problems = expand_paths(paths)
     report = ExtractReport(files=len(files), problems=problems)
     out = RecordWriter(output, read_records(output) if output.exists() else ())
     workers = workers or os.cpu_count() or 1
     pool = ExtractionPool(workers, timeout)
-    pending: deque[tuple[CapturedPage, Future[Record | None]]] = deque()
+    pending: deque[tuple[CapturedPage, Future[Record | str]]] = deque()
 
     def finish_oldest() -> None:
         page, future = pending.popleft()
@@ -58,6 +68,8 @@ def extract_warcs(
             report.failures.append(f"{page.page.url}: extraction {outcome.failure}")
         elif outcome.record is None:
             report.not_articles += 1
+            if outcome.skipped != "not-article":
+                report.blocked[outcome.skipped] = report.blocked.get(outcome.skipped, 0) + 1
         elif out.write(outcome.record):
             report.records_written += 1
         else:
@@ -65,9 +77,11 @@ def extract_warcs(
 
     try:
         for path in files:
-            for item in read_pages(path):
+            for item in read_pages(path, max_size):
                 if isinstance(item, WarcProblem):
                     report.problems.append(item)
+                elif isinstance(item, Skipped):
+                    report.failures.append(f"{item.url}: not extracted ({item.reason})")
                 elif isinstance(item, Revisit):
                     report.revisits += 1
                 else:

@@ -48,6 +48,12 @@ class ExtractionPipeline:
             raise DropItem(f"extraction failed: {item.page.url}", log_level="DEBUG")
         if outcome.record is None:
             stats.inc_value("archiver/pages/not_article")
+            if outcome.skipped != "not-article":
+                # A bot challenge or login wall served in place of the page: worth knowing.
+                stats.inc_value(f"archiver/pages/blocked/{outcome.skipped}")
+                logger.warning(
+                    "No record for %s: the server sent a %s", item.page.url, outcome.skipped
+                )
             raise DropItem(f"not an article: {item.page.url}", log_level="DEBUG")
         stats.inc_value("archiver/pages/article")
         return outcome.record
