@@ -77,6 +77,11 @@ class Profile:
         host = (urlsplit(url).hostname or "").removeprefix("www.")
         return any(host == d or host.endswith("." + d) for d in self.domains)
 
+    def names_page(self, url: str) -> bool:
+        """Whether a URL pattern of the profile names this page (article, section, issue)."""
+        patterns = (*self.article_urls, *self.section_urls, *self.issue_urls)
+        return any(p.search(url) for p in patterns)
+
     def says_article(self, url: str) -> bool | None:
         """True or False where a URL pattern decides the page type, None where it does not."""
         if any(p.search(url) for p in (*self.skip_urls, *self.section_urls, *self.issue_urls)):

@@ -44,6 +44,12 @@ AUTOTHROTTLE_START_DELAY = 1.0
 AUTOTHROTTLE_MAX_DELAY = 30.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
 DOWNLOAD_TIMEOUT = 60
+# A longer response is archived cut (WARC-Truncated: length) and not extracted; a compressed one
+# that inflates past it (a compression bomb) is not extracted, by the crawl (Scrapy decompresses
+# up to it) or by `archiver extract`. Scrapy's 1 GiB lets one hostile page take gigabytes: a
+# crawl holds a response in memory several times over. News pages weigh well under 32 MiB, and
+# links to media files, which may weigh more, are not followed.
+DOWNLOAD_MAXSIZE = 32 * 1024 * 1024
 # robots.txt Crawl-delay is obeyed up to this many seconds.
 ARCHIVER_MAX_CRAWL_DELAY = 60.0
 RETRY_TIMES = 2
@@ -70,6 +76,8 @@ DOWNLOADER_MIDDLEWARES = {
     "archiver.crawl.scope_middleware.HostScopeMiddleware": 50,
     # After scope, before robots.txt: no request, not even for robots.txt, goes inward.
     "archiver.crawl.address_guard.AddressGuardMiddleware": 60,
+    # Just outside RedirectMiddleware (600), so it sees each redirect before it is followed.
+    "archiver.crawl.redirect_loops.RedirectLoopStats": 610,
     "archiver.crawl.page_budget.PageBudgetMiddleware": 960,
     # Near the downloader: sees every response (errors, redirects, retries) before
     # decompression or redirect handling change it. Pages it serves from the archive on a resumed
@@ -80,6 +88,20 @@ DOWNLOADER_MIDDLEWARES = {
 # longer than the timeout (seconds) has the worker killed and gives no record.
 ARCHIVER_EXTRACT_WORKERS = 0
 ARCHIVER_EXTRACT_TIMEOUT = 10.0
+
+# Crawler traps (archiver/crawl/trap_guard.py): URLs followed at most per URL template (digits
+# as N, query parameter names) and per path (distinct query strings), and path length.
+ARCHIVER_MAX_URLS_PER_TEMPLATE = 1000
+ARCHIVER_MAX_QUERY_VARIANTS = 200
+ARCHIVER_MAX_PATH_SEGMENTS = 16
+SPIDER_MIDDLEWARES = {
+    "archiver.crawl.trap_guard.TrapGuardMiddleware": 800,
+}
+# Breadth first: the pages near the start (front page, sections, their articles) come before
+# whatever lies deep, a trap included, and a --max-pages budget is spent on them first.
+DEPTH_PRIORITY = 1
+SCHEDULER_DISK_QUEUE = "scrapy.squeues.PickleFifoDiskQueue"
+SCHEDULER_MEMORY_QUEUE = "scrapy.squeues.FifoMemoryQueue"
 
 ITEM_PIPELINES = {
     "archiver.crawl.extraction_pipeline.ExtractionPipeline": 100,

@@ -1,4 +1,7 @@
-"""The bundled demo site as files: which file a URL path names, and how a template is filled.
+"""The bundled demo sites as files: which file a URL path names, and how a template is filled.
+
+Two sites: the demo site proper (SITE_DIR), which `archiver demo` crawls, and the fault site
+(FAULT_SITE_DIR), whose manifest makes the server fail in every way a crawl must survive.
 
 Pages link to the demo server itself and to an "off-site" host with absolute URLs, and both depend
 on the port the server got, so text files are templates: `{{origin}}` and `{{offsite}}` are
@@ -7,11 +10,14 @@ replaced at serving time. The HTTP side (headers, gzip, chunking) lives in `arch
 
 from __future__ import annotations
 
+import base64
+import random
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote
 
 SITE_DIR = Path(__file__).with_name("site")
+FAULT_SITE_DIR = Path(__file__).with_name("fault_site")
 TEMPLATE_SUFFIXES = frozenset({".html", ".xml", ".txt"})
 
 _CONTENT_TYPES = {
@@ -74,6 +80,23 @@ def render(file: Path, origin: str, offsite: str, encoding: str = "utf-8") -> by
         return file.read_bytes()
     text = file.read_text(encoding="utf-8")
     return fill(text, origin, offsite).encode(encoding)
+
+
+def pad(body: bytes, size: int, seed: str) -> bytes:
+    """The page grown to `size` bytes by an inline JSON <script> before </body>, as pages that
+    carry their app's state do; the same bytes for the same seed, and unchanged if already bigger.
+
+    The filler is random base64, so gzip cannot shrink it: the page is big on the wire too.
+    """
+    start = b'<script type="application/json" id="page-state">"'
+    end = b'"</script>\n'
+    room = size - len(body) - len(start) - len(end)
+    if room <= 0:
+        return body
+    filler = base64.b64encode(random.Random(seed).randbytes(room * 3 // 4 + 3))[:room]
+    at = body.rfind(b"</body>")
+    at = len(body) if at < 0 else at
+    return body[:at] + start + filler + end + body[at:]
 
 
 def fill(text: str, origin: str, offsite: str) -> str:

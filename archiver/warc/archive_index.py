@@ -76,7 +76,7 @@ class ArchiveIndex:
     def _add_record(self, item: WholeRecord[None], filename: str) -> None:
         headers = item.record.rec_headers
         kind = item.record.rec_type
-        if kind not in ("response", "revisit"):
+        if kind not in ("response", "revisit") or headers.get_header("WARC-Truncated"):
             return
         url = headers.get_header("WARC-Target-URI") or ""
         digest = headers.get_header("WARC-Payload-Digest")

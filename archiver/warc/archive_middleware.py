@@ -22,7 +22,11 @@ from pathlib import Path
 
 from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
-from scrapy.exceptions import DownloadCancelledError, DownloadTimeoutError
+from scrapy.exceptions import (
+    DownloadCancelledError,
+    DownloadTimeoutError,
+    ResponseDataLossError,
+)
 from scrapy.http import Response
 from scrapy.utils.url import strip_url
 from warcio.statusandheaders import StatusAndHeadersParser
@@ -154,6 +158,9 @@ class WarcArchiveMiddleware:
             self._archive(request, request.url, exchange, None, truncated="time")
         elif isinstance(exception, DownloadCancelledError) and self._max_size:
             self._archive(request, request.url, exchange, None, truncated="length")
+        elif isinstance(exception, ResponseDataLossError):
+            # The server closed the connection before the body it announced was complete.
+            self._archive(request, request.url, exchange, None, truncated="disconnect")
 
     def _archive(
         self,
@@ -178,7 +185,8 @@ class WarcArchiveMiddleware:
         if truncated == "length":
             block = block[: http_body_offset(block) + self._max_size]
         digest = payload_digest_of(block)
-        original = self._index.by_digest(digest) if http_body_offset(block) < len(block) else None
+        has_payload = http_body_offset(block) < len(block) and not truncated
+        original = self._index.by_digest(digest) if has_payload else None
         revisit_of = (
             Revisited(original.url, original.date, original.pointer.record_id) if original else None
         )
@@ -193,15 +201,17 @@ class WarcArchiveMiddleware:
         )
         payload_pointer = original.pointer if original else pointer
         head = _HTTP_PARSER.parse(BytesIO(block[: http_body_offset(block)]))
-        self._index.add(
-            Capture(
-                url,
-                warc_date(exchange.sent_at),
-                _status_code(block),
-                payload_pointer,
-                validators_of(head.headers),
+        if not truncated:
+            # A cut capture is kept, but never served or revalidated as the page.
+            self._index.add(
+                Capture(
+                    url,
+                    warc_date(exchange.sent_at),
+                    _status_code(block),
+                    payload_pointer,
+                    validators_of(head.headers),
+                )
             )
-        )
         request.meta[WARC_META_KEY] = WarcCapture(payload_pointer, exchange.sent_at)
         self._stats("archiver/warc/responses")
         if original:

@@ -3,19 +3,28 @@
 Damage is reported, not raised: a file that is not a WARC, or that breaks off in the middle,
 yields what it holds up to the damage and a WarcProblem naming the file and the byte offset,
 and the caller goes on with the next file.
+
+Hostile files cost bounded memory: a record's headers are read within a size limit (warcio would
+hold a header line of any length, and a 1 MB gzip member inflates to a 1 GB line), and a page's
+body is decompressed only up to a size limit (a compression bomb is skipped, not inflated).
 """
 
 from __future__ import annotations
 
+import contextlib
 import gzip
+import io
+import itertools
 import zlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Generic, TypeVar
+from typing import IO, Any, Generic, Protocol, TypeVar
 
+import brotli
 from warcio.archiveiterator import ArchiveIterator
+from warcio.bufferedreaders import DecompressingBufferedReader
 from warcio.exceptions import ArchiveLoadFailed
 from warcio.limitreader import LimitReader
 from warcio.recordloader import ArcWarcRecord
@@ -23,10 +32,15 @@ from warcio.timeutils import iso_date_to_datetime
 
 from archiver.crawl.captured import CapturedPage
 from archiver.page import Page
+from archiver.settings import DOWNLOAD_MAXSIZE
 from archiver.warc.writer import WarcPointer
 
 WARC_SUFFIXES = (".warc", ".warc.gz", ".arc", ".arc.gz")
 T = TypeVar("T")
+# A record's WARC and HTTP headers together, at most. Real ones hold a few kilobytes; servers
+# refuse HTTP headers past 8-64 KB.
+MAX_HEADER_BYTES = 1 << 20
+_BLOCK = 1 << 16
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +89,60 @@ def looks_like_archive(path: str) -> bool:
     return head.startswith((b"WARC/", b"filedesc://"))
 
 
+@dataclass(frozen=True, slots=True)
+class Skipped:
+    """An HTML page not handed to extraction, and why: its body is longer than the size limit
+    once decompressed (a compression bomb), or it was archived cut short."""
+
+    url: str
+    offset: int
+    reason: str
+
+
+class _HeaderBoundedReader(DecompressingBufferedReader):
+    """warcio's reader of a WARC file, with a limit on the lines read one after another (a
+    record's WARC and HTTP headers, the blank lines between records): past it the record is
+    damaged, instead of held in memory however long it is. Reading content ends the run."""
+
+    def __init__(self, stream: IO[bytes], **kwargs: Any) -> None:
+        super().__init__(stream, **kwargs)
+        self._line_bytes = 0
+
+    def read(self, length: int | None = None) -> bytes:
+        self._line_bytes = 0
+        data: bytes = super().read(length)
+        return data
+
+    def readline(self, length: int | None = None) -> bytes:
+        room = MAX_HEADER_BYTES - self._line_bytes + 1
+        line: bytes = super().readline(room if length is None else min(length, room))
+        self._line_bytes += len(line)
+        if self._line_bytes > MAX_HEADER_BYTES:
+            raise ArchiveLoadFailed(f"headers longer than {MAX_HEADER_BYTES} bytes")
+        return line
+
+    def _decompress(self, data: bytes) -> bytes:
+        # warcio prints a gzip member's error on stderr and reads on without the bad part; the
+        # short record it leaves is what the callers report, with its offset.
+        with contextlib.redirect_stderr(io.StringIO()):
+            decompressed: bytes = super()._decompress(data)
+        return decompressed
+
+
+class BoundedArchiveIterator(ArchiveIterator):
+    """warcio's ArchiveIterator reading through a _HeaderBoundedReader, its framing warnings
+    counted in `err_count` and kept off stderr (callers report them, with the file's name)."""
+
+    def __init__(self, stream: IO[bytes], **kwargs: Any) -> None:
+        super().__init__(stream, **kwargs)
+        self.reader = _HeaderBoundedReader(self.fh)
+
+    def _consume_blanklines(self) -> tuple[bytes | None, int]:
+        with contextlib.redirect_stderr(io.StringIO()):
+            consumed: tuple[bytes | None, int] = super()._consume_blanklines()
+        return consumed
+
+
 def _is_html(record: ArcWarcRecord) -> bool:
     headers = record.http_headers
     if headers is None:
@@ -94,6 +162,16 @@ def _captured_at(record: ArcWarcRecord) -> datetime:
         return iso_date_to_datetime(date).replace(tzinfo=UTC)
     except ValueError:
         return datetime.fromtimestamp(0, UTC)
+
+
+def _declares_length(record: ArcWarcRecord) -> bool:
+    if record.format != "warc":
+        return record.length is not None
+    value = record.rec_headers.get_header("Content-Length")
+    try:
+        return value is not None and int(value) >= 0
+    except ValueError:
+        return False
 
 
 def missing_bytes(record: ArcWarcRecord) -> int:
@@ -138,9 +216,15 @@ def iter_whole_records(
         return
     offset = end = 0
     with open(path, "rb") as stream:
-        iterator = ArchiveIterator(stream)
+        iterator = BoundedArchiveIterator(stream)
         try:
             for record in iterator:
+                if not _declares_length(record):
+                    # warcio would read such a record to the end of the file, or take it as empty.
+                    message = "record without a valid Content-Length"
+                    yield WarcProblem(path, iterator.offset, message)
+                    return
+                framing_warnings = iterator.err_count
                 value = read(record)
                 missing = missing_bytes(record)
                 # Only now: warcio reads the record to its end to tell where it began.
@@ -150,6 +234,12 @@ def iter_whole_records(
                     return
                 if gzip_member_unfinished(iterator):
                     yield WarcProblem(path, offset, "gzip member cut short (its end is missing)")
+                    return
+                if iterator.err_count > framing_warnings:
+                    length = record.rec_headers.get_header("Content-Length")
+                    yield WarcProblem(
+                        path, offset, f"Content-Length {length} does not match the record"
+                    )
                     return
                 end = offset + iterator.get_record_length()
                 yield WholeRecord(record, offset, end, value)
@@ -166,15 +256,25 @@ def iter_whole_records(
             yield WarcProblem(path, end, "the file ends inside a record (cut short?)")
 
 
-def read_pages(path: str) -> Iterator[CapturedPage | Revisit | WarcProblem]:
-    """HTML pages (status 200) and revisits in one file, then a problem if it is damaged."""
-    for item in iter_whole_records(path, _page):
+def read_pages(
+    path: str, max_size: int = DOWNLOAD_MAXSIZE
+) -> Iterator[CapturedPage | Revisit | Skipped | WarcProblem]:
+    """HTML pages (status 200) and revisits in one file, then a problem if it is damaged.
+
+    A page whose body is longer than `max_size` bytes once decompressed (a crawl's
+    DOWNLOAD_MAXSIZE by default, the limit of its own decompression), or that was archived cut
+    short, is Skipped: a crawl would not have extracted it either.
+    """
+    for item in iter_whole_records(path, lambda record: _page(record, max_size)):
         if isinstance(item, WarcProblem):
             yield item
             continue
         headers = item.record.rec_headers
+        url = headers.get_header("WARC-Target-URI") or ""
         if item.record.rec_type == "revisit":
-            yield Revisit(headers.get_header("WARC-Target-URI") or "")
+            yield Revisit(url)
+        elif isinstance(item.value, str):
+            yield Skipped(url, item.offset, item.value)
         elif item.value is not None:
             yield CapturedPage(
                 page=item.value,
@@ -187,12 +287,132 @@ def read_pages(path: str) -> Iterator[CapturedPage | Revisit | WarcProblem]:
             )
 
 
-def _page(record: ArcWarcRecord) -> Page | None:
+def _page(record: ArcWarcRecord, max_size: int) -> Page | str | None:
+    """The page a record holds, None if it holds none, or why it is not to be extracted."""
     if record.rec_type != "response" or _status(record) != 200 or not _is_html(record):
         return None
+    truncated = record.rec_headers.get_header("WARC-Truncated")
+    if truncated:
+        return f"archived cut short, WARC-Truncated: {truncated}"
+    body = _body(record, max_size)
+    if body is None:
+        return f"body longer than {max_size} bytes decompressed"
     return Page(
         url=record.rec_headers.get_header("WARC-Target-URI") or "",
-        body=record.content_stream().read(),
+        body=body,
         content_type=record.http_headers.get_header("Content-Type"),
         captured_at=_captured_at(record),
     )
+
+
+class _Decoder(Protocol):
+    def feed(self, data: bytes, most: int) -> Iterator[bytes]:
+        """What `data` decodes to, in pieces of at most `most` bytes each."""
+        ...
+
+
+class _Inflate:
+    def __init__(self, wbits: int) -> None:
+        self._decompressor = zlib.decompressobj(wbits)
+
+    def feed(self, data: bytes, most: int) -> Iterator[bytes]:
+        while data and not self._decompressor.eof:
+            yield self._decompressor.decompress(data, most)
+            data = self._decompressor.unconsumed_tail
+
+
+class _Unbrotli:
+    def __init__(self) -> None:
+        self._decompressor = brotli.Decompressor()
+
+    def feed(self, data: bytes, most: int) -> Iterator[bytes]:
+        if self._decompressor.is_finished():
+            return
+        yield self._decompressor.process(data, output_buffer_limit=most)
+        while not self._decompressor.can_accept_more_data():
+            yield self._decompressor.process(b"", output_buffer_limit=most)
+
+
+# The content codings warcio's content_stream() decodes, each with the decoders to try in turn.
+_CODINGS: dict[str, tuple[Callable[[], _Decoder], ...]] = {
+    "gzip": (lambda: _Inflate(16 + zlib.MAX_WBITS),),
+    "deflate": (lambda: _Inflate(zlib.MAX_WBITS), lambda: _Inflate(-zlib.MAX_WBITS)),
+    "br": (_Unbrotli,),
+}
+
+
+class _NotThisCoding(Exception):
+    """The body's first bytes do not decode: `read` gives them back for the next try."""
+
+    def __init__(self, read: bytes) -> None:
+        super().__init__()
+        self.read = read
+
+
+def _body(record: ArcWarcRecord, max_size: int) -> bytes | None:
+    """The payload de-chunked and decoded as warcio's content_stream() gives it (a body that
+    does not decode from its start is taken as sent), or None when longer than `max_size`.
+
+    warcio inflates each 16 KB it reads in one call, and 16 KB of brotli can hold gigabytes, so
+    decoding happens here, in steps that never produce more than the room left.
+    """
+    headers = record.http_headers
+    chunked = headers.get_header("Transfer-Encoding") == "chunked"
+    blocks = _dechunked(record.raw_stream) if chunked else _blocks(record.raw_stream)
+    for decoder in _CODINGS.get((headers.get_header("Content-Encoding") or "").lower(), ()):
+        try:
+            return _decoded(blocks, decoder(), max_size)
+        except _NotThisCoding as wrong:
+            blocks = itertools.chain([wrong.read], blocks)
+    body = bytearray()
+    for block in blocks:
+        body += block
+        if len(body) > max_size:
+            return None
+    return bytes(body)
+
+
+def _decoded(blocks: Iterator[bytes], decoder: _Decoder, max_size: int) -> bytes | None:
+    body = bytearray()
+    read = bytearray()  # until the first output shows the coding is right
+    for block in blocks:
+        if not body:
+            read += block
+            if len(read) > max_size:
+                return None
+        try:
+            for piece in decoder.feed(block, max_size + 1 - len(body)):
+                body += piece
+                if len(body) > max_size:
+                    return None
+        except (zlib.error, brotli.error) as exc:
+            if not body:
+                raise _NotThisCoding(bytes(read)) from exc
+            break  # damaged further on: the body is what decodes, as with warcio
+    return bytes(body)
+
+
+def _blocks(stream: IO[bytes]) -> Iterator[bytes]:
+    while block := stream.read(_BLOCK):
+        yield block
+
+
+def _dechunked(stream: IO[bytes]) -> Iterator[bytes]:
+    """A chunked body's data, block by block. From a size line that does not parse on, the
+    bytes are taken as they are, as warcio does (servers mark unchunked bodies chunked)."""
+    while True:
+        line = stream.readline(64)
+        try:
+            size = int(line.split(b";")[0], 16) if line.endswith(b"\r\n") else -1
+        except ValueError:
+            size = -1
+        if size < 0:
+            yield line
+            yield from _blocks(stream)
+            return
+        if size == 0:
+            return
+        while size > 0 and (block := stream.read(min(size, _BLOCK))):
+            size -= len(block)
+            yield block
+        stream.read(2)  # the CRLF after the chunk

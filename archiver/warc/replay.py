@@ -13,6 +13,7 @@ from scrapy.responsetypes import responsetypes
 from warcio.archiveiterator import ArchiveIterator
 
 from archiver.warc.archive_index import Capture
+from archiver.warc.writer import OPEN_SUFFIX
 
 # The body handed over is decoded, so these no longer describe it.
 _TRANSPORT_HEADERS = {b"content-encoding", b"transfer-encoding", b"content-length"}
@@ -20,7 +21,11 @@ ARCHIVED_FLAG = "archived"
 
 
 def archived_response(root: Path, capture: Capture, url: str) -> Response:
-    with open(root / capture.pointer.filename, "rb") as stream:
+    path = root / capture.pointer.filename
+    if not path.exists():
+        # Written earlier in this very crawl: the file still has its `.open` name.
+        path = path.with_name(path.name + OPEN_SUFFIX)
+    with open(path, "rb") as stream:
         stream.seek(capture.pointer.offset)
         record = next(iter(ArchiveIterator(stream)))
         body = record.content_stream().read()

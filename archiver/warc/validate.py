@@ -35,6 +35,7 @@ from warcio.recordloader import ArcWarcRecord
 from warcio.statusandheaders import StatusAndHeaders, StatusAndHeadersParserException
 
 from archiver.warc.reader import (
+    BoundedArchiveIterator,
     expand_paths,
     gzip_member_unfinished,
     looks_like_archive,
@@ -208,7 +209,7 @@ def _read_records(path: str, check: FileCheck, links: _Links) -> None:
     # warcio prints its framing warnings on stderr; they are counted in err_count and become
     # problems here, so they are kept off the user's screen.
     with open(path, "rb") as stream, contextlib.redirect_stderr(io.StringIO()):
-        iterator = ArchiveIterator(stream, check_digests=True)
+        iterator = BoundedArchiveIterator(stream, check_digests=True)
         end = 0
         try:
             for record in iterator:
