@@ -76,6 +76,8 @@ DOWNLOADER_MIDDLEWARES = {
     "archiver.crawl.scope_middleware.HostScopeMiddleware": 50,
     # After scope, before robots.txt: no request, not even for robots.txt, goes inward.
     "archiver.crawl.address_guard.AddressGuardMiddleware": 60,
+    "scrapy.downloadermiddlewares.httpcompression.HttpCompressionMiddleware": None,
+    "archiver.crawl.decompression.BoundedHttpCompressionMiddleware": 590,
     # Just outside RedirectMiddleware (600), so it sees each redirect before it is followed.
     "archiver.crawl.redirect_loops.RedirectLoopStats": 610,
     "archiver.crawl.page_budget.PageBudgetMiddleware": 960,
@@ -89,6 +91,10 @@ DOWNLOADER_MIDDLEWARES = {
 ARCHIVER_EXTRACT_WORKERS = 0
 ARCHIVER_EXTRACT_TIMEOUT = 10.0
 
+# A response body is decompressed (for extraction, link following, sitemaps) up to this size;
+# past it the page is skipped and counted (archiver/decompression/too_large). What is archived
+# is the body as sent, whatever this limit.
+ARCHIVER_MAX_DECOMPRESSED = 50_000_000
 # Crawler traps (archiver/crawl/trap_guard.py): URLs followed at most per URL template (digits
 # as N, query parameter names) and per path (distinct query strings), and path length.
 ARCHIVER_MAX_URLS_PER_TEMPLATE = 1000

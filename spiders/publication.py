@@ -16,6 +16,7 @@ from scrapy.crawler import Crawler
 from scrapy.http import HtmlResponse, Response, TextResponse
 from scrapy.linkextractors import LinkExtractor
 from scrapy.selector import Selector
+from scrapy.utils._compression import _DecompressionMaxSizeExceeded
 from scrapy.utils.gz import gunzip
 from scrapy.utils.sitemap import Sitemap
 
@@ -131,7 +132,13 @@ class PublicationSpider(Spider):
     def parse_sitemap(self, response: Response) -> Iterator[Request]:
         body = response.body
         if body[:2] == b"\x1f\x8b":
-            body = gunzip(body, max_size=self.settings.getint("DOWNLOAD_MAXSIZE"))
+            try:
+                body = gunzip(body, max_size=self.settings.getint("ARCHIVER_MAX_DECOMPRESSED"))
+            except _DecompressionMaxSizeExceeded:
+                assert self.crawler.stats is not None
+                self.crawler.stats.inc_value("archiver/decompression/too_large")
+                self.logger.warning("Sitemap %s inflates past the limit; not read", response.url)
+                return
         sitemap = Sitemap(body)
         locations = (entry["loc"] for entry in sitemap if entry.get("loc"))
         callback = self.parse_sitemap if sitemap.type == "sitemapindex" else self.parse

@@ -7,6 +7,7 @@ keeps downloading while pages are extracted on the other cores.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 
@@ -39,7 +40,8 @@ class ExtractionPipeline:
         stats = self._crawler.stats
         assert stats is not None
         future = self._pool.submit(item.page, item.warc)
-        await asyncio.wait([asyncio.wrap_future(future)])  # finished, failed or not
+        with contextlib.suppress(Exception):  # the outcome below says what went wrong
+            await asyncio.wrap_future(future)
         outcome = self._pool.outcome(future)
         if outcome.failure is not None:
             kind = outcome.failure.split(" ", 1)[0]

@@ -11,12 +11,15 @@ from pathlib import Path
 from scrapy.http import Headers, Response
 from scrapy.responsetypes import responsetypes
 from warcio.archiveiterator import ArchiveIterator
+from warcio.bufferedreaders import ChunkedDataReader
 
 from archiver.warc.archive_index import Capture
 from archiver.warc.writer import OPEN_SUFFIX
 
-# The body handed over is decoded, so these no longer describe it.
-_TRANSPORT_HEADERS = {b"content-encoding", b"transfer-encoding", b"content-length"}
+# The body handed over is de-chunked, so these no longer describe it. It stays compressed as
+# archived: decompression is left to the crawl's own middleware, with its size limit, so an
+# archived compression bomb is refused again rather than inflated here.
+_TRANSPORT_HEADERS = {b"transfer-encoding", b"content-length"}
 ARCHIVED_FLAG = "archived"
 
 
@@ -28,8 +31,9 @@ def archived_response(root: Path, capture: Capture, url: str) -> Response:
     with open(path, "rb") as stream:
         stream.seek(capture.pointer.offset)
         record = next(iter(ArchiveIterator(stream)))
-        body = record.content_stream().read()
         http = record.http_headers
+        chunked = http is not None and http.get_header("transfer-encoding") == "chunked"
+        body = (ChunkedDataReader(record.raw_stream) if chunked else record.raw_stream).read()
     headers = Headers(
         [
             (name.encode("latin-1"), value.encode("latin-1"))
