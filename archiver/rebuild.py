@@ -17,7 +17,7 @@ from archiver.crawl.captured import CapturedPage
 from archiver.export.jsonl import RecordWriter, read_records
 from archiver.extraction_pool import ExtractionPool
 from archiver.records import Record
-from archiver.settings import DOWNLOAD_MAXSIZE
+from archiver.settings import ARCHIVER_MAX_DECOMPRESSED
 from archiver.warc.reader import Revisit, Skipped, WarcProblem, expand_paths, read_pages
 
 # Pages in flight per worker: enough to keep every worker busy, few enough to bound memory.
@@ -46,7 +46,7 @@ def extract_warcs(
     *,
     workers: int = 0,
     timeout: float = 10.0,
-    max_size: int = DOWNLOAD_MAXSIZE,
+    max_size: int = ARCHIVER_MAX_DECOMPRESSED,
 ) -> ExtractReport:
     """Appends the records of every article page in `paths` to `output`, each record once.
 

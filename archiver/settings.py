@@ -44,11 +44,10 @@ AUTOTHROTTLE_START_DELAY = 1.0
 AUTOTHROTTLE_MAX_DELAY = 30.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
 DOWNLOAD_TIMEOUT = 60
-# A longer response is archived cut (WARC-Truncated: length) and not extracted; a compressed one
-# that inflates past it (a compression bomb) is not extracted, by the crawl (Scrapy decompresses
-# up to it) or by `archiver extract`. Scrapy's 1 GiB lets one hostile page take gigabytes: a
-# crawl holds a response in memory several times over. News pages weigh well under 32 MiB, and
-# links to media files, which may weigh more, are not followed.
+# A longer response is archived cut (WARC-Truncated: length) and not extracted. Scrapy's 1 GiB
+# lets one hostile response (one that never ends) take gigabytes: a crawl holds a response in
+# memory several times over (the raw capture, Scrapy's body, the record written). News pages
+# weigh well under 32 MiB, and links to media files, which may weigh more, are not followed.
 DOWNLOAD_MAXSIZE = 32 * 1024 * 1024
 # robots.txt Crawl-delay is obeyed up to this many seconds.
 ARCHIVER_MAX_CRAWL_DELAY = 60.0
@@ -94,7 +93,7 @@ ARCHIVER_EXTRACT_TIMEOUT = 10.0
 # A response body is decompressed (for extraction, link following, sitemaps) up to this size;
 # past it the page is skipped and counted (archiver/decompression/too_large). What is archived
 # is the body as sent, whatever this limit.
-ARCHIVER_MAX_DECOMPRESSED = 50_000_000
+ARCHIVER_MAX_DECOMPRESSED = 32 * 1024 * 1024
 # Crawler traps (archiver/crawl/trap_guard.py): URLs followed at most per URL template (digits
 # as N, query parameter names) and per path (distinct query strings), and path length.
 ARCHIVER_MAX_URLS_PER_TEMPLATE = 1000

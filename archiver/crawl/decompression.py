@@ -1,9 +1,9 @@
 """Scrapy's response decompression, with its own size limit and a count of what it refused.
 
 A gzip or brotli bomb (a megabyte that inflates to gigabytes) is archived as sent, compressed;
-only its decompression for extraction is refused, past ARCHIVER_MAX_DECOMPRESSED bytes, well
-below the download cap (which concerns bytes on the wire, where archives of big media files
-need room). The refusal is counted, so the stats say which pages were skipped and why.
+only its decompression for extraction is refused, past ARCHIVER_MAX_DECOMPRESSED bytes (a limit
+of its own: the download cap, DOWNLOAD_MAXSIZE, counts bytes on the wire). The refusal is
+counted, so the stats say which pages were skipped and why.
 """
 
 from __future__ import annotations

@@ -166,11 +166,20 @@ def _image_url(img: HtmlElement, page_url: str) -> str | None:
     for attribute in _SOURCES:
         value = (img.get(attribute) or "").strip()
         if value and not value.startswith("data:"):
-            return urljoin(page_url, value)
+            return _joined(page_url, value)
     srcset = (img.get("srcset") or img.get("data-srcset") or "").strip()
     if srcset:
-        return urljoin(page_url, srcset.split(",")[0].split()[0])
+        return _joined(page_url, srcset.split(",")[0].split()[0])
     return None
+
+
+def _joined(page_url: str, reference: str) -> str | None:
+    """The image's absolute URL, or None where either URL is too broken to join (urllib
+    refuses a host like "[broken")."""
+    try:
+        return urljoin(page_url, reference)
+    except ValueError:
+        return None
 
 
 def _declared_image(metadata: Metadata, page_url: str) -> str | None:

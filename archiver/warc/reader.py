@@ -12,7 +12,6 @@ body is decompressed only up to a size limit (a compression bomb is skipped, not
 from __future__ import annotations
 
 import contextlib
-import gzip
 import io
 import itertools
 import zlib
@@ -32,7 +31,7 @@ from warcio.timeutils import iso_date_to_datetime
 
 from archiver.crawl.captured import CapturedPage
 from archiver.page import Page
-from archiver.settings import DOWNLOAD_MAXSIZE
+from archiver.settings import ARCHIVER_MAX_DECOMPRESSED
 from archiver.warc.writer import WarcPointer
 
 WARC_SUFFIXES = (".warc", ".warc.gz", ".arc", ".arc.gz")
@@ -160,7 +159,7 @@ def _captured_at(record: ArcWarcRecord) -> datetime:
     date = record.rec_headers.get_header("WARC-Date") or ""
     try:
         return iso_date_to_datetime(date).replace(tzinfo=UTC)
-    except ValueError:
+    except (ValueError, TypeError, OverflowError):  # warcio's reading of a malformed date
         return datetime.fromtimestamp(0, UTC)
 
 
@@ -184,6 +183,14 @@ def missing_bytes(record: ArcWarcRecord) -> int:
     while stream.read(1 << 16):
         pass
     return stream.limit if isinstance(stream, LimitReader) else 0
+
+
+def shares_gzip_member(iterator: ArchiveIterator) -> bool:
+    """True when warcio found the start of another record before the end of this record's gzip
+    member (in an uncompressed file, the next record follows as it should)."""
+    reader = iterator.reader
+    gzipped = reader is not None and reader.decompressor is not None
+    return gzipped and iterator.next_line is not None
 
 
 def gzip_member_unfinished(iterator: ArchiveIterator) -> bool:
@@ -241,9 +248,16 @@ def iter_whole_records(
                         path, offset, f"Content-Length {length} does not match the record"
                     )
                     return
+                if shares_gzip_member(iterator):
+                    # Where such a record ends, warcio cannot tell: its offsets go wrong from here.
+                    message = "more than one record in one gzip member"
+                    yield WarcProblem(path, offset, message)
+                    return
                 end = offset + iterator.get_record_length()
                 yield WholeRecord(record, offset, end, value)
-        except (ArchiveLoadFailed, zlib.error, EOFError, gzip.BadGzipFile, ValueError) as exc:
+        except Exception as exc:
+            # warcio fails on damaged bytes in many ways: ArchiveLoadFailed, zlib and gzip
+            # errors, but also AttributeError (a response without a WARC-Target-URI) and others.
             # After a whole record, warcio's offset is where the damaged one begins.
             where = max(end, getattr(iterator, "offset", end))
             reason = repr(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)[:120]
@@ -257,13 +271,13 @@ def iter_whole_records(
 
 
 def read_pages(
-    path: str, max_size: int = DOWNLOAD_MAXSIZE
+    path: str, max_size: int = ARCHIVER_MAX_DECOMPRESSED
 ) -> Iterator[CapturedPage | Revisit | Skipped | WarcProblem]:
     """HTML pages (status 200) and revisits in one file, then a problem if it is damaged.
 
-    A page whose body is longer than `max_size` bytes once decompressed (a crawl's
-    DOWNLOAD_MAXSIZE by default, the limit of its own decompression), or that was archived cut
-    short, is Skipped: a crawl would not have extracted it either.
+    A page whose body is longer than `max_size` bytes once decompressed (by default the limit
+    of a crawl's own decompression), or that was archived cut short, is Skipped: a crawl would
+    not have extracted it either.
     """
     for item in iter_whole_records(path, lambda record: _page(record, max_size)):
         if isinstance(item, WarcProblem):

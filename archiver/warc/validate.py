@@ -21,18 +21,15 @@ problems inside a record do not.
 from __future__ import annotations
 
 import contextlib
-import gzip
 import io
 import re
-import zlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from warcio.archiveiterator import ArchiveIterator
-from warcio.exceptions import ArchiveLoadFailed
 from warcio.recordloader import ArcWarcRecord
-from warcio.statusandheaders import StatusAndHeaders, StatusAndHeadersParserException
+from warcio.statusandheaders import StatusAndHeaders
 
 from archiver.warc.reader import (
     BoundedArchiveIterator,
@@ -45,15 +42,6 @@ from archiver.warc.reader import (
 MANDATORY_HEADERS = ("WARC-Record-ID", "WARC-Date", "WARC-Type", "Content-Length")
 # WARC 1.1 (W3C ISO 8601 in UTC, fractions of a second allowed); WARC 1.0 dates match too.
 _WARC_DATE = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,9})?Z")
-# What warcio raises on bytes it cannot read as records.
-_READ_ERRORS = (
-    ArchiveLoadFailed,
-    StatusAndHeadersParserException,
-    zlib.error,
-    EOFError,
-    gzip.BadGzipFile,
-    ValueError,
-)
 # Problems printed per file; a file with a bad digest in every record would fill the screen.
 SHOWN_PROBLEMS = 10
 
@@ -229,7 +217,9 @@ def _read_records(path: str, check: FileCheck, links: _Links) -> None:
                 for message in _record_problems(record, first=check.records == 1):
                     check.add(offset, message)
                 links.add(record, check, offset)
-        except _READ_ERRORS as exc:
+        except Exception as exc:
+            # warcio fails on damaged bytes in many ways: ArchiveLoadFailed, zlib and gzip
+            # errors, but also AttributeError (a response without a WARC-Target-URI) and others.
             reason = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
             check.add(max(end, iterator.offset), f"damaged record ({type(exc).__name__}: {reason})")
             return
