@@ -120,11 +120,17 @@ class _HeaderBoundedReader(DecompressingBufferedReader):
             raise ArchiveLoadFailed(f"headers longer than {MAX_HEADER_BYTES} bytes")
         return line
 
+    decompress_failed = False
+    """Set when a gzip member failed to decompress: warcio then prints the error and reads on
+    without the bad part, or (on a member's first block) takes the bytes as uncompressed."""
+
     def _decompress(self, data: bytes) -> bytes:
-        # warcio prints a gzip member's error on stderr and reads on without the bad part; the
-        # short record it leaves is what the callers report, with its offset.
-        with contextlib.redirect_stderr(io.StringIO()):
+        decompressor = self.decompressor
+        errors = io.StringIO()
+        with contextlib.redirect_stderr(errors):
             decompressed: bytes = super()._decompress(data)
+        if decompressor is not None and (self.decompressor is None or errors.getvalue()):
+            self.decompress_failed = True
         return decompressed
 
 
@@ -223,6 +229,8 @@ def iter_whole_records(
         return
     offset = end = 0
     with open(path, "rb") as stream:
+        gzipped = stream.read(2) == b"\x1f\x8b"
+        stream.seek(0)
         iterator = BoundedArchiveIterator(stream)
         try:
             for record in iterator:
@@ -241,6 +249,10 @@ def iter_whole_records(
                     return
                 if gzip_member_unfinished(iterator):
                     yield WarcProblem(path, offset, "gzip member cut short (its end is missing)")
+                    return
+                if gzipped and iterator.reader.decompress_failed:
+                    message = "gzip member damaged (its data or checksum does not decompress)"
+                    yield WarcProblem(path, offset, message)
                     return
                 if iterator.err_count > framing_warnings:
                     length = record.rec_headers.get_header("Content-Length")
