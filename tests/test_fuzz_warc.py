@@ -22,6 +22,7 @@ database in the tree); 1,800 cases here, 1,000 more in test_fuzz_extract.py.
 from __future__ import annotations
 
 import gzip
+import re
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -128,7 +129,7 @@ def _with_header(head: bytes, name: bytes, value: bytes | None) -> bytes:
 
 
 def _length(head: bytes) -> int:
-    for line in head.split(b"\r\n")[1:]:
+    for line in re.split(rb"\r?\n", head)[1:]:
         if line.lower().startswith(b"content-length:"):
             try:
                 return int(line.split(b":", 1)[1])
@@ -339,6 +340,9 @@ def damaged_warcs(draw: st.DrawFn, seed: Seed) -> bytes:
 # --- what must hold ---------------------------------------------------------------------------
 
 
+_BLANK_LINE = re.compile(rb"\r?\n\r?\n")
+
+
 def _is_whole(data: bytes, offset: int, end: int) -> bool:
     """Whether data[offset:end], read alone, is one complete record with all the bytes its
     Content-Length declares: gzipped, complete gzip members and nothing more (warcio passes
@@ -355,8 +359,13 @@ def _is_whole(data: bytes, offset: int, end: int) -> bool:
             return False
         chunk = decompressor.unused_data
     record += chunk
-    head, sep, block = record.partition(b"\r\n\r\n")
-    return bool(sep) and head[:5].upper() == b"WARC/" and len(block) >= _length(head)
+    # Headers end at the first empty line; like warcio (and older tools' WARCs), a line may end
+    # in a bare LF.
+    blank = _BLANK_LINE.search(record)
+    if blank is None:
+        return False
+    head, block = record[: blank.start()], record[blank.end() :]
+    return head[:5].upper() == b"WARC/" and len(block) >= _length(head)
 
 
 def _read(record: Any) -> None:
