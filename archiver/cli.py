@@ -159,6 +159,12 @@ def _extract(args: argparse.Namespace) -> int:
         f"({report.records_unchanged} already there), {report.not_articles} not articles, "
         f"{report.revisits} revisits, {len(report.failures)} failed extractions."
         + "".join(f" {count} {kind} pages." for kind, count in sorted(report.blocked.items()))
+        + (
+            f" {report.issue_archives} issue-archive pages read"
+            f" ({report.issue_pages_added} records written again with their issue page)."
+            if report.issue_archives
+            else ""
+        )
     )
     if report.problems:
         print(

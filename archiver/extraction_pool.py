@@ -16,6 +16,8 @@ from datetime import UTC, datetime
 
 from pebble import ProcessExpired, ProcessPool
 
+from archiver.extract import IssueArchive
+from archiver.issue_pages import read_listing
 from archiver.page import Page
 from archiver.records import Record, not_article_reason, record_from_page
 from archiver.warc.writer import WarcPointer
@@ -38,8 +40,16 @@ def _warm_up() -> None:
     record_from_page(_WARM_UP_PAGE, WarcPointer("warm-up", 0, "<urn:uuid:0>", None))
 
 
-def extract_or_explain(page: Page, warc: WarcPointer) -> Record | str:
-    """The page's record, or why it has none ("not-article", "bot-challenge", "login-wall")."""
+Outcome = Record | IssueArchive | str
+"""What a worker sends back for a page: see `extract_or_explain`."""
+
+
+def extract_or_explain(page: Page, warc: WarcPointer) -> Outcome:
+    """The page's record; the issue it lists, for an issue-archive page; or why it has none
+    ("not-article", "bot-challenge", "login-wall")."""
+    listing = read_listing(page)
+    if listing is not None:
+        return listing
     record = record_from_page(page, warc)
     return record if record is not None else not_article_reason(page)
 
@@ -47,11 +57,13 @@ def extract_or_explain(page: Page, warc: WarcPointer) -> Record | str:
 @dataclass(frozen=True, slots=True)
 class Extracted:
     """A page's outcome: its record; or, without one, why: `skipped` (the page is no article,
-    or a bot challenge or login wall) or `failure` (extraction failed or ran out of time)."""
+    or a bot challenge or login wall) or `failure` (extraction failed or ran out of time).
+    An issue-archive page gives the issue it lists instead (`skipped` "issue-archive")."""
 
     record: Record | None
     skipped: str | None = None
     failure: str | None = None
+    listing: IssueArchive | None = None
 
 
 class ExtractionPool:
@@ -59,11 +71,11 @@ class ExtractionPool:
         self._timeout = timeout
         self._pool = ProcessPool(max_workers=workers, initializer=_warm_up, context=_CONTEXT)
 
-    def submit(self, page: Page, warc: WarcPointer) -> Future[Record | str]:
+    def submit(self, page: Page, warc: WarcPointer) -> Future[Outcome]:
         return self._pool.schedule(extract_or_explain, args=(page, warc), timeout=self._timeout)
 
     @staticmethod
-    def outcome(future: Future[Record | str]) -> Extracted:
+    def outcome(future: Future[Outcome]) -> Extracted:
         """The result of a finished future, failures turned into a reason."""
         try:
             result = future.result()
@@ -75,6 +87,8 @@ class ExtractionPool:
             return Extracted(None, failure=f"error ({type(exc).__name__}: {exc})")
         if isinstance(result, str):
             return Extracted(None, skipped=result)
+        if isinstance(result, IssueArchive):
+            return Extracted(None, skipped="issue-archive", listing=result)
         return Extracted(result)
 
     def close(self) -> None:

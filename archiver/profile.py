@@ -16,7 +16,7 @@ from datetime import date, datetime
 from functools import cache
 from importlib import resources
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 from cssselect import SelectorError
 from lxml.cssselect import CSSSelector
@@ -80,10 +80,12 @@ class Profile:
     def names_page(self, url: str) -> bool:
         """Whether a URL pattern of the profile names this page (article, section, issue)."""
         patterns = (*self.article_urls, *self.section_urls, *self.issue_urls)
+        url = _without_port(url)
         return any(p.search(url) for p in patterns)
 
     def says_article(self, url: str) -> bool | None:
         """True or False where a URL pattern decides the page type, None where it does not."""
+        url = _without_port(url)
         if any(p.search(url) for p in (*self.skip_urls, *self.section_urls, *self.issue_urls)):
             return False
         if any(p.search(url) for p in self.article_urls):
@@ -91,6 +93,7 @@ class Profile:
         return None
 
     def is_issue_archive(self, url: str) -> bool:
+        url = _without_port(url)
         return any(p.search(url) for p in self.issue_urls)
 
     def version_for(self, captured_at: datetime) -> ProfileVersion | None:
@@ -104,6 +107,16 @@ class Profile:
     def selectors_for(self, captured_at: datetime) -> Selectors:
         version = self.version_for(captured_at)
         return version.selectors if version is not None else Selectors()
+
+
+def _without_port(url: str) -> str:
+    """The URL as profile patterns see it: they are written for the site's public address, and
+    a copy of the site served on another port (a mirror, a test server) is the same site."""
+    parts = urlsplit(url)
+    netloc, colon, port = parts.netloc.rpartition(":")
+    if not colon or not port.isdigit():  # no port (or an IPv6 address's last group)
+        return url
+    return urlunsplit(parts._replace(netloc=netloc))
 
 
 @cache

@@ -15,8 +15,8 @@ from pathlib import Path
 
 from archiver.crawl.captured import CapturedPage
 from archiver.export.jsonl import RecordWriter, read_records
-from archiver.extraction_pool import ExtractionPool
-from archiver.records import Record
+from archiver.extraction_pool import ExtractionPool, Outcome
+from archiver.issue_pages import IssuePages
 from archiver.settings import ARCHIVER_MAX_DECOMPRESSED
 from archiver.warc.reader import Revisit, Skipped, WarcProblem, expand_paths, read_pages
 
@@ -31,6 +31,10 @@ class ExtractReport:
     records_written: int = 0
     records_unchanged: int = 0
     not_articles: int = 0
+    issue_archives: int = 0
+    """Issue-archive pages read: their articles' records get `issue_page`."""
+    issue_pages_added: int = 0
+    """Records written again with `issue_page`, their issue page read after them."""
     revisits: int = 0
     problems: list[WarcProblem] = field(default_factory=list)
     blocked: dict[str, int] = field(default_factory=dict)
@@ -53,24 +57,29 @@ def extract_warcs(
     Pages are extracted in worker processes (`workers`, 0: one per core), a window of them at a
     time, and their records written in the order of the input, as one process would. A page
     whose body is longer than `max_size` bytes decompressed is not extracted (and said so).
+    Issue-archive pages give the articles they list their `issue_page`, as in a crawl.
     """
     files, problems = expand_paths(paths)
     report = ExtractReport(files=len(files), problems=problems)
     out = RecordWriter(output, read_records(output) if output.exists() else ())
     workers = workers or os.cpu_count() or 1
     pool = ExtractionPool(workers, timeout)
-    pending: deque[tuple[CapturedPage, Future[Record | str]]] = deque()
+    issues = IssuePages()
+    pending: deque[tuple[CapturedPage, Future[Outcome]]] = deque()
 
     def finish_oldest() -> None:
         page, future = pending.popleft()
         outcome = pool.outcome(future)
         if outcome.failure is not None:
             report.failures.append(f"{page.page.url}: extraction {outcome.failure}")
+        elif outcome.listing is not None:
+            report.issue_archives += 1
+            issues.learn(outcome.listing)
         elif outcome.record is None:
             report.not_articles += 1
             if outcome.skipped != "not-article":
                 report.blocked[outcome.skipped] = report.blocked.get(outcome.skipped, 0) + 1
-        elif out.write(outcome.record):
+        elif out.write(issues.fill(outcome.record)):
             report.records_written += 1
         else:
             report.records_unchanged += 1
@@ -91,6 +100,7 @@ def extract_warcs(
                         finish_oldest()
         while pending:
             finish_oldest()
+        report.issue_pages_added = issues.amend(out, out.start)
     finally:
         out.close()
         pool.close()

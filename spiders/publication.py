@@ -1,7 +1,8 @@
 """The crawl of one publication: start URLs, sitemaps, feeds, then every on-site link.
 
-Section, issue-archive and tag pages are followed like any page; whether a page is an article is
-decided by extraction from the page itself, so the spider needs no per-site rules to find them.
+Section, issue-archive and tag pages are followed like any page (a profile's issue archives
+first); whether a page is an article is decided by extraction from the page itself, so the spider
+needs no per-site rules to find them.
 Every HTML page reaches the pipelines as a CapturedPage; WARC writing has already happened in
 the downloader, for every response, before the spider sees it.
 """
@@ -25,7 +26,7 @@ from archiver.crawl.identity import identify
 from archiver.crawl.scope import HostScope, UrlCleaner
 from archiver.errors import UsageError
 from archiver.page import Page
-from archiver.profile import Profile, load_profile
+from archiver.profile import Profile, load_profile, profile_for_url
 
 # Spider arguments (`scrapy crawl publication -a NAME=VALUE`) that are really crawl settings.
 _ARGUMENT_SETTINGS = {
@@ -35,6 +36,9 @@ _ARGUMENT_SETTINGS = {
     "profile": "ARCHIVER_PROFILE",
     "contact": "ARCHIVER_CONTACT",
 }
+# DEPTH_PRIORITY lowers a request's priority by one per level of depth: an issue archive goes
+# ahead of the pages found up to ten levels above it.
+_ISSUE_ARCHIVE_PRIORITY = 10
 _FEED_LINKS = (
     'link[rel~="alternate"][type="application/rss+xml"]::attr(href),'
     'link[rel~="alternate"][type="application/atom+xml"]::attr(href)'
@@ -99,7 +103,13 @@ class PublicationSpider(Spider):
                 yield self._request(url, self.parse_feed)
 
     def _request(self, url: str, callback: Callable[[Response], Any]) -> Request:
-        return Request(self._cleaner.clean(url), callback=callback)
+        url = self._cleaner.clean(url)
+        profile = profile_for_url(url)
+        if profile is not None and profile.is_issue_archive(url):
+            # Read an issue's contents before the articles it lists where the crawl can, so
+            # their records get `issue_page` at once rather than written again at the end.
+            return Request(url, callback=callback, priority=_ISSUE_ARCHIVE_PRIORITY)
+        return Request(url, callback=callback)
 
     def _follow(
         self, urls: Iterable[str], callback: Callable[[Response], Any]

@@ -80,6 +80,13 @@ def test_section_and_issue_archive_pages_are_never_articles() -> None:
     assert profile.says_article("https://example.org/about") is None
 
 
+@pytest.mark.parametrize("port", ["", ":8080", ":99999"])
+def test_url_patterns_name_the_site_on_any_port(port: str) -> None:
+    profile = load_profile("socialist-worker")
+    assert profile.is_issue_archive(f"https://socialistworker.co.uk{port}/issue/996")
+    assert profile.says_article(f"https://socialistworker.co.uk{port}/news/a-strike") is True
+
+
 def test_version_is_chosen_by_the_capture_date() -> None:
     profile = _parse("example", VERSIONED)
     assert [v.until for v in profile.versions] == [date(2019, 1, 1), date(2023, 6, 1), None]

@@ -1,7 +1,8 @@
 """Turns each captured page into an article record, or drops it as not an article.
 
 Extraction runs in the worker processes of an ExtractionPool, awaited here, so the reactor
-keeps downloading while pages are extracted on the other cores.
+keeps downloading while pages are extracted on the other cores. An issue-archive page goes on
+as the issue it lists, for the records pipeline to give its articles their `issue_page`.
 """
 
 from __future__ import annotations
@@ -48,6 +49,10 @@ class ExtractionPipeline:
             stats.inc_value(f"archiver/extract/failed/{kind}")
             logger.warning("No record for %s: extraction %s", item.page.url, outcome.failure)
             raise DropItem(f"extraction failed: {item.page.url}", log_level="DEBUG")
+        if outcome.listing is not None:
+            stats.inc_value("archiver/pages/not_article")
+            stats.inc_value("archiver/pages/issue_archive")
+            return outcome.listing  # the records pipeline files its articles under it
         if outcome.record is None:
             stats.inc_value("archiver/pages/not_article")
             if outcome.skipped != "not-article":

@@ -56,6 +56,8 @@ class RecordWriter:
             _cut_torn_tail(path)
         self._known = {content_key(r) for r in existing if "id" in r}
         self.path = path
+        self.start = path.stat().st_size if path.exists() else 0
+        """Where this writer's first record goes: what it appends lies from here on."""
         self._handle: TextIO = open(path, "a", encoding="utf-8")  # noqa: SIM115
 
     def write(self, record: Record) -> bool:

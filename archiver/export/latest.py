@@ -4,8 +4,9 @@ A collection gathers several records of one article over time: a later crawl of 
 (a new capture), `archiver extract` run again with a newer archiver (the same capture, a newer
 extractor). Export and report want the one a researcher should read: the record of the newest
 capture, and for the same capture the one of the newest extractor version (compared as versions,
-so 0.10 is newer than 0.9). Capture time is the response record's WARC-Date, read through the
-pointer only where an id has records of different captures.
+so 0.10 is newer than 0.9), and of equal ones the one written last (archiver/issue_pages.py
+writes a record again once its issue page is read). Capture time is the response record's
+WARC-Date, read through the pointer only where an id has records of different captures.
 
 Sorted by publication, then by the date as printed (the day), then by the moment it gives, so a
 table reads like the paper's own archive; undated records and those of no publication come last.
@@ -58,14 +59,17 @@ def _newest(records: list[dict[str, Any]], resolver: WarcPointerResolver) -> dic
         for record in records:  # each capture's WARC-Date is read once
             if _capture(record) not in captured:
                 captured[_capture(record)] = resolver.captured_at(_warc(record))
-    return max(
-        records,
-        key=lambda r: (
-            captured.get(_capture(r), _EARLIEST),
-            _version(r),
-            _instant(r.get("extracted_at")),
+    # Of equal ones, the one written last: a record written again with its issue page.
+    newest = max(
+        enumerate(records),
+        key=lambda item: (
+            captured.get(_capture(item[1]), _EARLIEST),
+            _version(item[1]),
+            _instant(item[1].get("extracted_at")),
+            item[0],
         ),
     )
+    return newest[1]
 
 
 def _warc(record: dict[str, Any]) -> dict[str, Any]:
