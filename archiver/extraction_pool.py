@@ -9,6 +9,7 @@ replaced, and yields no record: the crawl goes on. pebble manages the processes.
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
 from concurrent.futures import Future, TimeoutError
 from dataclasses import dataclass
@@ -22,6 +23,7 @@ from archiver.page import Page
 from archiver.records import Record, not_article_reason, record_from_page
 from archiver.warc.writer import WarcPointer
 
+logger = logging.getLogger(__name__)
 # Workers are started fresh (not forked): the crawl process runs threads and a reactor that a
 # fork would copy in an undefined state.
 _CONTEXT = multiprocessing.get_context("spawn")
@@ -68,10 +70,25 @@ class Extracted:
 
 class ExtractionPool:
     def __init__(self, workers: int, timeout: float) -> None:
+        self._workers = workers
         self._timeout = timeout
-        self._pool = ProcessPool(max_workers=workers, initializer=_warm_up, context=_CONTEXT)
+        self._pool = self._start()
+        self.restarts = 0
+        """How often the pool broke and was replaced."""
+
+    def _start(self) -> ProcessPool:
+        return ProcessPool(max_workers=self._workers, initializer=_warm_up, context=_CONTEXT)
 
     def submit(self, page: Page, warc: WarcPointer) -> Future[Outcome]:
+        if not self._pool.active:
+            # pebble gives up on the whole pool when a worker dies idle (the kernel's OOM
+            # killer, an operator's kill) or its channel breaks; pages in flight then fail,
+            # but every later page would too: a new pool takes over.
+            logger.warning("The extraction worker pool broke; starting a new one")
+            self._pool.stop()
+            self._pool.join()
+            self._pool = self._start()
+            self.restarts += 1
         return self._pool.schedule(extract_or_explain, args=(page, warc), timeout=self._timeout)
 
     @staticmethod

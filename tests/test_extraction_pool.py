@@ -3,10 +3,12 @@ itself."""
 
 from __future__ import annotations
 
+import time
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
+import psutil
 import pytest
 
 from archiver.extraction_pool import ExtractionPool
@@ -46,3 +48,21 @@ def test_a_page_past_the_time_limit_costs_its_worker_not_the_pool(pool: Extracti
     outcome = pool.outcome(pool.submit(_page(FIXTURE.read_bytes()), POINTER))
     assert outcome.failure is None and outcome.record is not None
     assert outcome.record.headline == "Revolution is in the air"
+
+
+def test_a_pool_whose_idle_workers_were_killed_is_replaced() -> None:
+    pool = ExtractionPool(workers=2, timeout=10.0)
+    try:
+        page = _page(FIXTURE.read_bytes())
+        assert pool.outcome(pool.submit(page, POINTER)).record is not None
+        workers = psutil.Process().children()
+        assert workers
+        for worker in workers:  # as the kernel's OOM killer would
+            worker.kill()
+        psutil.wait_procs(workers, timeout=10)
+        time.sleep(0.5)  # pebble's manager thread notices the dead workers
+        outcome = pool.outcome(pool.submit(page, POINTER))
+        assert outcome.failure is None and outcome.record is not None
+        assert pool.restarts == 1
+    finally:
+        pool.close()

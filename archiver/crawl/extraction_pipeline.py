@@ -41,6 +41,8 @@ class ExtractionPipeline:
         stats = self._crawler.stats
         assert stats is not None
         future = self._pool.submit(item.page, item.warc)
+        if self._pool.restarts:
+            stats.set_value("archiver/extract/pool_restarts", self._pool.restarts)
         with contextlib.suppress(Exception):  # the outcome below says what went wrong
             await asyncio.wrap_future(future)
         outcome = self._pool.outcome(future)
