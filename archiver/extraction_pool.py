@@ -2,21 +2,25 @@
 
 Extracting a page costs tens of milliseconds of CPU; done on the Twisted reactor thread it
 would stall downloads, and one process uses one core. A crawl and `archiver extract` both hand
-pages to this pool instead. A page that keeps a worker busy past the time limit (hostile or
-pathological HTML; lxml cannot be interrupted from another thread) gets its worker killed and
-replaced, and yields no record: the crawl goes on. pebble manages the processes.
+pages to this pool instead (a crawl hands it the finding of each page's links too). A page that
+keeps a worker busy past the time limit (hostile or pathological HTML; lxml cannot be
+interrupted from another thread) gets its worker killed and replaced, and yields no record: the
+crawl goes on. pebble manages the processes.
 """
 
 from __future__ import annotations
 
 import logging
 import multiprocessing
+from collections.abc import Callable
 from concurrent.futures import Future, TimeoutError
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import TypeVar
 
 from pebble import ProcessExpired, ProcessPool
 
+from archiver.crawl.links import PageLinks, page_links
 from archiver.extract import IssueArchive
 from archiver.issue_pages import read_listing
 from archiver.page import Page
@@ -24,6 +28,7 @@ from archiver.records import Record, not_article_reason, record_from_page
 from archiver.warc.writer import WarcPointer
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
 # Workers are started fresh (not forked): the crawl process runs threads and a reactor that a
 # fork would copy in an undefined state.
 _CONTEXT = multiprocessing.get_context("spawn")
@@ -56,6 +61,19 @@ def extract_or_explain(page: Page, warc: WarcPointer) -> Outcome:
     return record if record is not None else not_article_reason(page)
 
 
+def _failure(future: Future[T]) -> str | None:
+    """Why a finished future has no result ("timeout", ...), or None when it has one."""
+    try:
+        future.result()
+    except TimeoutError:
+        return "timeout"
+    except ProcessExpired as exc:
+        return f"worker died ({exc})"
+    except Exception as exc:  # a bug on one page must cost that page, not the crawl
+        return f"error ({type(exc).__name__}: {exc})"
+    return None
+
+
 @dataclass(frozen=True, slots=True)
 class Extracted:
     """A page's outcome: its record; or, without one, why: `skipped` (the page is no article,
@@ -80,6 +98,13 @@ class ExtractionPool:
         return ProcessPool(max_workers=self._workers, initializer=_warm_up, context=_CONTEXT)
 
     def submit(self, page: Page, warc: WarcPointer) -> Future[Outcome]:
+        return self._schedule(extract_or_explain, page, warc)
+
+    def submit_links(self, page: Page) -> Future[PageLinks]:
+        """The page's links, for the crawl to follow: found in a worker, as records are."""
+        return self._schedule(page_links, page)
+
+    def _schedule(self, task: Callable[..., T], *args: object) -> Future[T]:
         if not self._pool.active:
             # pebble gives up on the whole pool when a worker dies idle (the kernel's OOM
             # killer, an operator's kill) or its channel breaks; pages in flight then fail,
@@ -89,24 +114,25 @@ class ExtractionPool:
             self._pool.join()
             self._pool = self._start()
             self.restarts += 1
-        return self._pool.schedule(extract_or_explain, args=(page, warc), timeout=self._timeout)
+        return self._pool.schedule(task, args=args, timeout=self._timeout)
 
     @staticmethod
     def outcome(future: Future[Outcome]) -> Extracted:
         """The result of a finished future, failures turned into a reason."""
-        try:
-            result = future.result()
-        except TimeoutError:
-            return Extracted(None, failure="timeout")
-        except ProcessExpired as exc:
-            return Extracted(None, failure=f"worker died ({exc})")
-        except Exception as exc:  # an extraction bug must cost one page, not the crawl
-            return Extracted(None, failure=f"error ({type(exc).__name__}: {exc})")
+        failure = _failure(future)
+        if failure is not None:
+            return Extracted(None, failure=failure)
+        result = future.result()
         if isinstance(result, str):
             return Extracted(None, skipped=result)
         if isinstance(result, IssueArchive):
             return Extracted(None, skipped="issue-archive", listing=result)
         return Extracted(result)
+
+    @staticmethod
+    def links(future: Future[PageLinks]) -> PageLinks | str:
+        """The links of a finished future, or why there are none."""
+        return _failure(future) or future.result()
 
     def close(self) -> None:
         self._pool.close()

@@ -2,26 +2,29 @@
 
 Section, issue-archive and tag pages are followed like any page (a profile's issue archives
 first); whether a page is an article is decided by extraction from the page itself, so the spider
-needs no per-site rules to find them.
-Every HTML page reaches the pipelines as a CapturedPage; WARC writing has already happened in
-the downloader, for every response, before the spider sees it.
+needs no per-site rules to find them. Every HTML page reaches the pipelines as a CapturedPage
+(WARC writing has already happened in the downloader, for every response); its links are found
+in the extraction workers (archiver/crawl/links.py), never on the reactor thread.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator
+from datetime import UTC, datetime
 from typing import Any
 
 from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.http import HtmlResponse, Response, TextResponse
-from scrapy.linkextractors import LinkExtractor
 from scrapy.selector import Selector
 from scrapy.utils._compression import _DecompressionMaxSizeExceeded
 from scrapy.utils.gz import gunzip
 from scrapy.utils.sitemap import Sitemap
 
 from archiver.crawl.captured import WARC_META_KEY, CapturedPage
+from archiver.crawl.extraction_workers import extraction_workers
 from archiver.crawl.identity import identify
 from archiver.crawl.scope import HostScope, UrlCleaner
 from archiver.errors import UsageError
@@ -39,10 +42,6 @@ _ARGUMENT_SETTINGS = {
 # DEPTH_PRIORITY lowers a request's priority by one per level of depth: an issue archive goes
 # ahead of the pages found up to ten levels above it.
 _ISSUE_ARCHIVE_PRIORITY = 10
-_FEED_LINKS = (
-    'link[rel~="alternate"][type="application/rss+xml"]::attr(href),'
-    'link[rel~="alternate"][type="application/atom+xml"]::attr(href)'
-)
 # RSS <item><link>, Atom <entry><link href>, whatever the namespace.
 _FEED_ITEM_LINKS = (
     "//*[local-name()='item']/*[local-name()='link']/text()"
@@ -91,7 +90,6 @@ class PublicationSpider(Spider):
         domains = [f"http://{d}/" for d in self.profile.domains] if self.profile else []
         self.scope_urls = [*self.start_urls, *domains]
         self._scope = HostScope(self.scope_urls)
-        self._links = LinkExtractor(unique=True)
 
     async def start(self) -> AsyncIterator[Request]:
         for url in self.start_urls:
@@ -118,26 +116,32 @@ class PublicationSpider(Spider):
             if url in self._scope:
                 yield self._request(url, callback)
 
-    def parse(self, response: Response) -> Iterator[Request | CapturedPage]:
+    async def parse(self, response: Response) -> AsyncIterator[Request | CapturedPage]:
         if not isinstance(response, HtmlResponse):
             return
         capture = response.meta.get(WARC_META_KEY)
-        if capture is not None:
-            yield CapturedPage(
-                page=Page(
-                    url=response.url,
-                    body=response.body,
-                    content_type=response.headers.get("Content-Type", b"").decode("latin-1")
-                    or None,
-                    captured_at=capture.sent_at,
-                ),
-                warc=capture.pointer,
-            )
-        yield from self._follow(
-            (link.url for link in self._links.extract_links(response)), self.parse
+        page = Page(
+            url=response.url,
+            body=response.body,
+            content_type=response.headers.get("Content-Type", b"").decode("latin-1") or None,
+            captured_at=capture.sent_at if capture is not None else datetime.now(UTC),
         )
-        feeds = (response.urljoin(href) for href in response.css(_FEED_LINKS).getall())
-        yield from self._follow(feeds, self.parse_feed)
+        if capture is not None:
+            yield CapturedPage(page=page, warc=capture.pointer)
+        workers = extraction_workers(self.crawler)
+        future = workers.submit_links(page)
+        with contextlib.suppress(Exception):  # `links` below says what went wrong
+            await asyncio.wrap_future(future)
+        found = workers.links(future)
+        if isinstance(found, str):
+            assert self.crawler.stats is not None
+            self.crawler.stats.inc_value(f"archiver/links/failed/{found.split(' ', 1)[0]}")
+            self.logger.warning("Links of %s not followed: finding them %s", page.url, found)
+            return
+        for request in self._follow(found.links, self.parse):
+            yield request
+        for request in self._follow(found.feeds, self.parse_feed):
+            yield request
 
     def parse_sitemap(self, response: Response) -> Iterator[Request]:
         body = response.body

@@ -1,8 +1,9 @@
 """Turns each captured page into an article record, or drops it as not an article.
 
-Extraction runs in the worker processes of an ExtractionPool, awaited here, so the reactor
-keeps downloading while pages are extracted on the other cores. An issue-archive page goes on
-as the issue it lists, for the records pipeline to give its articles their `issue_page`.
+Extraction runs in the crawl's worker processes (archiver/crawl/extraction_workers.py), awaited
+here, so the reactor keeps downloading while pages are extracted on the other cores. An
+issue-archive page goes on as the issue it lists, for the records pipeline to give its articles
+their `issue_page`.
 """
 
 from __future__ import annotations
@@ -10,30 +11,25 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import os
 
-from scrapy import Spider, signals
+from scrapy import Spider
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
 from archiver.crawl.captured import CapturedPage
-from archiver.extraction_pool import ExtractionPool
+from archiver.crawl.extraction_workers import extraction_workers
 
 logger = logging.getLogger(__name__)
 
 
 class ExtractionPipeline:
-    def __init__(self, crawler: Crawler, pool: ExtractionPool) -> None:
+    def __init__(self, crawler: Crawler) -> None:
         self._crawler = crawler
-        self._pool = pool
-        crawler.signals.connect(self._close, signal=signals.engine_stopped)
+        self._pool = extraction_workers(crawler)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ExtractionPipeline:
-        settings = crawler.settings
-        workers = settings.getint("ARCHIVER_EXTRACT_WORKERS") or os.cpu_count() or 1
-        pool = ExtractionPool(workers, settings.getfloat("ARCHIVER_EXTRACT_TIMEOUT"))
-        return cls(crawler, pool)
+        return cls(crawler)
 
     async def process_item(self, item: object, spider: Spider | None = None) -> object:
         if not isinstance(item, CapturedPage):
@@ -66,6 +62,3 @@ class ExtractionPipeline:
             raise DropItem(f"not an article: {item.page.url}", log_level="DEBUG")
         stats.inc_value("archiver/pages/article")
         return outcome.record
-
-    def _close(self) -> None:
-        self._pool.close()
