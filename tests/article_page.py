@@ -28,10 +28,11 @@ def page(
     headline: str = "Bus workers strike over night cuts",
     lang: str = "en",
     url: str = URL,
+    title: str | None = None,
 ) -> Page:
     html = TEMPLATE.substitute(
         lang=lang,
-        title=f"{headline} | The Daily Example",
+        title=f"{headline} | The Daily Example" if title is None else title,
         head=head,
         headline=headline,
         header=header,

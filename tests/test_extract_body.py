@@ -2,15 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from pathlib import Path
-from string import Template
+from tests.article_page import extract
 
-from archiver.extract import extract_article
-from archiver.page import Page
-
-FIXTURES = Path(__file__).parent / "fixtures"
-TEMPLATE = Template((FIXTURES / "article_template.html").read_text(encoding="utf-8"))
 PARAGRAPHS = [
     "Workers at the bus garage walked out on Monday morning after managers announced that"
     " the night shift would be cut without any consultation.",
@@ -25,23 +18,14 @@ STANDFIRST = "Night shift cuts spark walkout at the city\u2019s biggest bus gara
 
 
 def _body(body: str, header: str = "", footer: str = "") -> str:
-    html = TEMPLATE.substitute(
-        lang="en",
-        title="Bus workers strike",
-        head="",
-        headline="Bus workers strike",
+    extraction = extract(
         header=f'<p class="standfirst">{STANDFIRST}</p><p class="byline">By Anna Kowalski</p>'
         + header,
         body=body,
         footer=footer,
+        headline="Bus workers strike",
+        title="Bus workers strike",
     )
-    page = Page(
-        "https://example.org/news/bus-strike",
-        html.encode(),
-        "text/html; charset=utf-8",
-        datetime(2024, 5, 1, tzinfo=UTC),
-    )
-    extraction = extract_article(page)
     assert extraction is not None
     return extraction.body
 
@@ -118,18 +102,14 @@ def test_tags_and_article_information_lines_are_left_out() -> None:
 
 def test_photo_credit_under_the_headline_is_no_standfirst() -> None:
     credit = "The village banner on the march back to work in March 1985"
-    html = TEMPLATE.substitute(
-        lang="en",
-        title="Pit village remembers",
-        head="",
+    extraction = extract(
         headline="Pit village remembers",
+        title="Pit village remembers",
         header=f'<div class="byline">By Ruth Okafor</div><div class="pic"><img src="/p.png">'
         f'<span class="pic-credit">{credit}</span></div><div class="caption">{credit}</div>',
         body=_p(0, 1, 2, 3),
-        footer="",
+        url="https://example.org/a",
     )
-    page = Page("https://example.org/a", html.encode(), None, datetime(2024, 5, 1, tzinfo=UTC))
-    extraction = extract_article(page)
     assert extraction is not None
     assert extraction.standfirst is None
     assert credit not in extraction.body

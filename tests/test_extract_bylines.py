@@ -2,39 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from pathlib import Path
-from string import Template
-
 import pytest
 
-from archiver.extract import extract_article
 from archiver.extract.authors import names_from_byline
-from archiver.page import Page
+from tests.article_page import extract
 
-FIXTURES = Path(__file__).parent / "fixtures"
-TEMPLATE = Template((FIXTURES / "article_template.html").read_text(encoding="utf-8"))
-BODY = (FIXTURES / "article_body.html").read_text(encoding="utf-8")
 DATE_LINE = '<p class="date">Published 12 March 2024</p>'
 
 
 def _extract(header: str = DATE_LINE, footer: str = "", head: str = ""):
-    html = TEMPLATE.substitute(
-        lang="en",
-        title="Bus workers strike | The Daily Example",
-        head=head,
-        headline="Bus workers strike over night cuts",
-        header=header,
-        body=BODY,
-        footer=footer,
-    )
-    page = Page(
-        "https://example.org/news/bus-strike",
-        html.encode(),
-        "text/html; charset=utf-8",
-        datetime(2024, 5, 1, tzinfo=UTC),
-    )
-    return extract_article(page)
+    return extract(header=header, footer=footer, head=head, title="Bus workers strike")
 
 
 @pytest.mark.parametrize(

@@ -2,20 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from pathlib import Path
-from string import Template
-
 import pytest
 
-from archiver.extract import extract_article
-from archiver.page import Page
+from tests.article_page import BODY, extract
 
-FIXTURES = Path(__file__).parent / "fixtures"
-TEMPLATE = Template((FIXTURES / "article_template.html").read_text(encoding="utf-8"))
-BODY = (FIXTURES / "article_body.html").read_text(encoding="utf-8")
 BYLINE = '<p class="byline">By Anna Kowalski</p>'
-CAPTURED = datetime(2024, 5, 1, tzinfo=UTC)
 
 
 def _date(
@@ -26,16 +17,10 @@ def _date(
     lang: str = "en",
     body: str = BODY,
 ) -> str | None:
-    html = TEMPLATE.substitute(
-        lang=lang,
-        title="Bus workers strike",
-        head=head,
-        headline="Bus workers strike",
-        header=header,
-        body=body,
-        footer=footer,
+    extraction = extract(
+        header=header, head=head, footer=footer, url=url, lang=lang, body=body,
+        headline="Bus workers strike", title="Bus workers strike",
     )
-    extraction = extract_article(Page(url, html.encode(), "text/html; charset=utf-8", CAPTURED))
     assert extraction is not None
     return extraction.date
 

@@ -2,38 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from pathlib import Path
-from string import Template
-
 import pytest
 
-from archiver.extract import extract_article
-from archiver.page import Page
+from tests.article_page import BODY, extract
 
-FIXTURES = Path(__file__).parent / "fixtures"
-TEMPLATE = Template((FIXTURES / "article_template.html").read_text(encoding="utf-8"))
-BODY = (FIXTURES / "article_body.html").read_text(encoding="utf-8")
 BYLINE = '<p class="byline">By Anna Kowalski</p>'
 
 
 def _issue(header: str = BYLINE, footer: str = "", head: str = "", body: str = BODY):
-    html = TEMPLATE.substitute(
-        lang="en",
-        title="Bus workers strike",
-        head=head,
-        headline="Bus workers strike",
-        header=header,
-        body=body,
-        footer=footer,
+    extraction = extract(
+        header=header, footer=footer, head=head, body=body,
+        headline="Bus workers strike", title="Bus workers strike",
     )
-    page = Page(
-        "https://example.org/news/bus-strike",
-        html.encode(),
-        "text/html; charset=utf-8",
-        datetime(2024, 5, 1, tzinfo=UTC),
-    )
-    extraction = extract_article(page)
     assert extraction is not None
     return extraction.issue, extraction.volume
 
