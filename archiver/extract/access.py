@@ -8,6 +8,7 @@ A paywalled record keeps the text the page shows, and never teasers of other art
 
 from __future__ import annotations
 
+from lxml import etree
 from lxml.html import HtmlElement
 
 from archiver.extract.classnames import role_words, vocabulary
@@ -16,6 +17,11 @@ from archiver.extract.metadata import Metadata
 PAYWALLED, FREE = "paywalled", "free"
 _PAYWALL_WORDS = vocabulary("paywall paywalled regwall")
 _LOCKED_TIERS = {"locked", "metered", "premium", "subscriber", "subscription"}
+# XPath narrows to the few elements naming a paywall; the word rule then reads them. Compiled
+# once: element.xpath() would compile it again on every page.
+_MAY_NAME_PAYWALL = etree.XPath(
+    ".//*[contains(@class, 'aywall') or contains(@id, 'aywall') or contains(@class, 'regwall')]"
+)
 
 
 def page_access(metadata: Metadata, article: HtmlElement | None) -> str | None:
@@ -43,8 +49,5 @@ def _declared(metadata: Metadata) -> str | None:
 
 
 def _has_paywall_box(article: HtmlElement) -> bool:
-    # XPath narrows to the few elements naming a paywall; the word rule then reads them.
-    named = article.xpath(
-        ".//*[contains(@class, 'aywall') or contains(@id, 'aywall') or contains(@class, 'regwall')]"
-    )
+    named = _MAY_NAME_PAYWALL(article)
     return any(not role_words(element).isdisjoint(_PAYWALL_WORDS) for element in named)

@@ -27,11 +27,9 @@ _CHALLENGE_MARK = re.compile(
     r"|px-captcha|_incapsula_resource|captcha-delivery|ddos-guard",
     re.IGNORECASE,
 )
-_CHALLENGE_CANDIDATES = etree.XPath(
-    "//*[contains(@id, 'captcha') or contains(@class, 'captcha') or contains(@src, 'captcha')"
-    " or contains(@id, 'cf') or contains(@class, 'cf') or contains(@id, 'challenge')"
-    " or contains(@class, 'challenge') or contains(@src, 'ncapsula') or contains(@id, 'ddos')]"
-)
+# XPath (in C) narrows the page to named elements; plain substring tests (case-sensitive) to the
+# few whose names could mark a challenge; the full pattern then decides.
+_NAMED = etree.XPath("//*[@id or @class or @src]")
 _LOGIN_TITLE = re.compile(
     r"\b(?:log\ ?in|sign\ ?in|anmelden|einloggen|connexion|se\ connecter|iniciar\ sesi\u00f3n"
     r"|subscribe\ to\ (?:continue|read)|members?\ only)\b",
@@ -58,13 +56,25 @@ def blocked_reason(tree: HtmlElement) -> str | None:
 
 
 def _has_challenge_mark(tree: HtmlElement) -> bool:
-    # XPath (in C) narrows the page to the few elements whose names could mark a challenge.
-    named = _CHALLENGE_CANDIDATES(tree)
-    for element in named:
-        for value in (element.get("id"), element.get("class"), element.get("src")):
-            if value and _CHALLENGE_MARK.search(value):
-                return True
+    for element in _NAMED(tree):
+        values = (element.get("id") or "", element.get("class") or "", element.get("src") or "")
+        if _may_mark(*values) and any(v and _CHALLENGE_MARK.search(v) for v in values):
+            return True
     return False
+
+
+def _may_mark(identifier: str, names: str, source: str) -> bool:
+    return (
+        "captcha" in identifier
+        or "cf" in identifier
+        or "challenge" in identifier
+        or "ddos" in identifier
+        or "captcha" in names
+        or "cf" in names
+        or "challenge" in names
+        or "captcha" in source
+        or "ncapsula" in source
+    )
 
 
 def _first_heading(tree: HtmlElement) -> str:

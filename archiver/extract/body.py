@@ -23,7 +23,7 @@ from archiver.extract.furniture import (
     teaser_cards,
 )
 from archiver.extract.layout import Layout, link_share
-from archiver.extract.text import PARAGRAPH_BREAK, clean, comparable, word_count
+from archiver.extract.text import PARAGRAPH_BREAK, clean, word_count
 
 _MARK = "data-archiver-furniture"
 _MAX_FURNITURE_SHARE = 1 / 3
@@ -49,6 +49,8 @@ def extract_paragraphs(
     _mark_furniture(tree, layout, keep)
     _mark_paragraph_breaks(tree)
     _join_drop_caps(tree)
+    # Only the body tree is read: a text output format spares its rendering as plain text,
+    # which the "python" format makes.
     document = trafilatura.bare_extraction(
         tree,
         url=url,
@@ -57,6 +59,7 @@ def extract_paragraphs(
         include_images=False,
         include_links=False,
         prune_xpath=f"//*[@{_MARK}]",
+        output_format="txt",
     )
     if document is None or document.body is None:
         return []
@@ -123,18 +126,16 @@ def _pruned(element: HtmlElement, until: HtmlElement | None = None) -> bool:
     return False
 
 
-def tidy(paragraphs: Iterable[str], captions: set[str], drop: set[str]) -> list[str]:
-    """Paragraphs without captions, furniture lines, the `drop` texts and repeats."""
+def tidy(
+    paragraphs: Iterable[str], layout: Layout, captions: set[str], drop: set[str]
+) -> list[str]:
+    """Paragraphs without captions, furniture lines, the `drop` texts (comparable() keys) and
+    repeats."""
     seen = set(drop)
     kept = []
     for paragraph in paragraphs:
-        key = comparable(paragraph)
-        if (
-            not key
-            or key in seen
-            or is_furniture_text(paragraph)
-            or is_caption(paragraph, captions)
-        ):
+        key = layout.key(paragraph)
+        if not key or key in seen or is_furniture_text(paragraph) or is_caption(key, captions):
             continue
         seen.add(key)
         kept.append(paragraph)

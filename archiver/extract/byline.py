@@ -56,7 +56,7 @@ def find_byline(blocks: Iterable[Block], known_names: list[str]) -> Byline | Non
             return found
     keys = [comparable(n) for n in known_names]
     for block in candidates:  # a line printing a name the metadata gives, without any lead word
-        key = comparable(block.text)
+        key = block.key
         if word_count(block.text) <= _MAX_WORDS // 2 and any(k and k in key for k in keys):
             return Byline(block.text, tuple(n for n in known_names if comparable(n) in key))
     return None

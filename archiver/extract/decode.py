@@ -37,6 +37,7 @@ _BINARY_SIGNATURES = (
 # C0 controls other than tab, newline, form feed and carriage return: rare in real text.
 _CONTROL = re.compile(rb"[\x00-\x08\x0b\x0e-\x1a\x1c-\x1f]")
 _CONTROL_TEXT = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f]")
+_NOT_CONTROL = bytes(b for b in range(256) if not _CONTROL_TEXT.match(chr(b)))
 _UTF8_MULTIBYTE = re.compile(
     rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
 )
@@ -53,7 +54,14 @@ def decode_html(body: bytes, content_type: str | None) -> str | None:
         text = body.decode("utf-8")
     elif encoding == "utf-8" and _sniff(body) == "cp1252":
         text = body.decode("cp1252", errors="replace")
-    return _CONTROL_TEXT.sub("", text)
+    return _CONTROL_TEXT.sub("", text) if _has_control(text) else text
+
+
+def _has_control(text: str) -> bool:
+    """Whether the text holds a control character: the regex would walk the whole page a
+    character at a time, bytes.translate finds them in one C pass (in UTF-8 they are single
+    bytes, which no other character uses)."""
+    return bool(text.encode("utf-8", "surrogatepass").translate(None, _NOT_CONTROL))
 
 
 def _looks_binary(body: bytes) -> bool:

@@ -62,27 +62,28 @@ def extract_article(page: Page, profile: Profile | None = None) -> Extraction | 
     captions = caption_keys(tree)
     keep = [headline.block.element] if headline.block is not None else []
     raw = extract_paragraphs(tree, layout, keep, page.url, selected.removed)
-    paragraphs = _below(headline, layout, tidy(raw, captions, _texts_of(headline)))
+    paragraphs = _below(headline, layout, tidy(raw, layout, captions, _texts_of(headline)))
     if not paragraphs:
         return None
     zones = find_zones(layout, headline, paragraphs)
     standfirst = _standfirst(zones, captions, selected)
     if standfirst is not None:
-        paragraphs = tidy(paragraphs, captions, {comparable(standfirst)})
-        if not paragraphs:
+        kept = _without(paragraphs, layout, standfirst)
+        if not kept:
             return None
-        zones = find_zones(layout, headline, paragraphs)
+        if len(kept) < len(paragraphs):  # the text held it too: the zones follow the text
+            paragraphs, zones = kept, find_zones(layout, headline, kept)
     metadata_names = names_from_metadata(metadata)
     byline = find_byline(zones.byline_candidates(_block(zones, standfirst)), metadata_names)
     if byline is not None:
-        paragraphs = tidy(paragraphs, captions, {comparable(byline.text)})
+        paragraphs = _without(paragraphs, layout, byline.text)
         if not paragraphs:
             return None
     if selected.authors and (byline is None or byline.names != selected.authors):
         byline = Byline(selected.byline or ", ".join(selected.authors), selected.authors)
     authors = byline.names if byline is not None else tuple(metadata_names)
     biography = find_biography(zones.after_text(), authors)
-    if biography is not None and comparable(biography) not in map(comparable, paragraphs):
+    if biography is not None and layout.key(biography) not in map(layout.key, paragraphs):
         paragraphs.append(biography)
     language = page_language(metadata)
     date = publication_date(
@@ -145,7 +146,7 @@ def blocked_page(page: Page) -> str | None:
 def _standfirst(zones: Zones, captions: set[str], selected: Selected) -> str | None:
     if selected.standfirst is not None:
         return selected.standfirst
-    candidates = [b for b in zones.standfirst_candidates() if not is_caption(b.text, captions)]
+    candidates = [b for b in zones.standfirst_candidates() if not is_caption(b.key, captions)]
     found = find_standfirst(zones.after_headline, candidates, zones.text)
     return found.text if found is not None else None
 
@@ -155,7 +156,7 @@ def _block(zones: Zones, text: str | None) -> Block | None:
     if text is None:
         return None
     key = comparable(text)
-    return next((b for b in zones.after_headline if comparable(b.text) == key), None)
+    return next((b for b in zones.after_headline if b.key == key), None)
 
 
 def _span(
@@ -185,8 +186,15 @@ def _texts_of(headline: Headline) -> set[str]:
     """The headline as chosen and as printed: trafilatura keeps it as the text's first line."""
     texts = {comparable(headline.text)}
     if headline.block is not None:
-        texts.add(comparable(headline.block.text))
+        texts.add(headline.block.key)
     return texts
+
+
+def _without(paragraphs: list[str], layout: Layout, text: str) -> list[str]:
+    """Tidied paragraphs but those printing `text`: tidy has dropped furniture and repeats
+    already, and a second pass would only find the same again."""
+    key = layout.key(text)
+    return [p for p in paragraphs if layout.key(p) != key]
 
 
 def _below(headline: Headline, layout: Layout, paragraphs: list[str]) -> list[str]:

@@ -177,9 +177,8 @@ def caption_keys(tree: HtmlElement) -> set[str]:
     return keys
 
 
-def is_caption(text: str, captions: set[str]) -> bool:
-    """Whether the paragraph prints a caption, whole or cut short."""
-    key = comparable(text)
+def is_caption(key: str, captions: set[str]) -> bool:
+    """Whether a paragraph, by its comparable() key, prints a caption, whole or cut short."""
     if key in captions:
         return True
     if len(key) < _CAPTION_PREFIX:

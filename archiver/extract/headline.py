@@ -47,12 +47,12 @@ def find_headline(
         titles = declared
     keys = [comparable(t) for t in titles]
     visible = [b for b in layout.blocks if b.element.tag in ("h1", "h2") and not b.hidden]
-    h1s = [b for b in visible if b.element.tag == "h1" and comparable(b.text) not in names]
+    h1s = [b for b in visible if b.element.tag == "h1" and b.key not in names]
     for heading in h1s + [b for b in visible if b.element.tag == "h2"]:
-        if comparable(heading.text) in keys:
+        if heading.key in keys:
             return Headline(heading.text, heading)
     for heading in h1s:
-        key = comparable(heading.text)
+        key = heading.key
         topline = next((t for t in declared if _is_topline_and(t, heading.text)), None)
         if topline is not None:
             return Headline(topline, heading)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from lxml import etree
@@ -33,13 +33,8 @@ _HIDDEN_CLASSES = vocabulary(
 )
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 _MATCH_PREFIX = 60
-# XPath (in C) finds the few elements that may hide themselves; _hides then decides.
-_MAY_HIDE = etree.XPath(
-    "//*[@hidden or @aria-hidden='true' or contains(@style, 'none') or contains(@style, 'hidden')"
-    " or contains(@class, 'hid') or contains(@class, 'invisible') or contains(@class, 'none')"
-    " or contains(@class, 'only') or contains(@class, 'screen-reader')"
-    " or contains(@class, 'visually') or contains(@class, 'Hid') or contains(@class, 'HID')]"
-)
+# A run of a block's own text: start, the block's position, stop, text, the block.
+_Run = tuple[float, int, float, str, HtmlElement]
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,32 +48,61 @@ class Block:
     end: float
     """Where the text ends."""
     hidden: bool
+    key: str
+    """comparable(text), which the rules match blocks by."""
 
 
 class Layout:
     """Text blocks of one page in document order, with lookup by position and by text."""
 
     def __init__(self, tree: HtmlElement) -> None:
+        self._tree = tree
         self._order: dict[HtmlElement, int] = {}
+        self._text_keys: dict[str, str] = {}
         hidden: dict[HtmlElement, bool] = {}
-        hiding = {e for e in _MAY_HIDE(tree) if _hides(e)}
-        for position, element in enumerate(tree.iter()):
-            if isinstance(element.tag, str):
-                self._order[element] = position
-                hidden[element] = hidden.get(element.getparent(), False) or element in hiding
-        blocks = [
-            Block(element, text, start, stop, hidden[element])
-            for element in self._order
-            if element.tag in BLOCK_TAGS
-            for start, stop, text in self._runs(element)
-        ]
-        blocks.sort(key=lambda b: b.position)
-        self.blocks: tuple[Block, ...] = tuple(blocks)
-        self._positions = [b.position for b in blocks]
-        self._keys = [comparable(b.text) for b in blocks]
+        runs: list[_Run] = []
+        # One walk of the page: each block's own text is gathered until a child block
+        # interrupts it, and resumes after that child's last element (the parser keeps no
+        # comments, so every node walked is an element and its walk index is its position).
+        open_blocks: list[_OpenBlock] = []
+        position = -1
+        for event, node in etree.iterwalk(tree, events=("start", "end")):
+            if event == "start":
+                position += 1
+                self._order[node] = position
+                hidden[node] = hidden.get(node.getparent(), False) or _hides(node)
+                if node.tag in BLOCK_TAGS:
+                    if open_blocks:
+                        open_blocks[-1].close_run(position - 0.5, runs)
+                    open_blocks.append(_OpenBlock(node, position, position, [node.text or ""]))
+                elif open_blocks:
+                    open_blocks[-1].parts.append(" " if node.tag == "br" else node.text or "")
+            elif node.tag in BLOCK_TAGS:
+                open_blocks.pop().close_run(position, runs)
+                if open_blocks:
+                    open_blocks[-1].resume(position + 0.5, node.tail or "")
+            elif open_blocks:
+                open_blocks[-1].parts.append(node.tail or "")
+        # Page order; a parent's run and a child's that start at one position keep the
+        # parent's first.
+        runs.sort(key=lambda run: run[:2])
+        self.blocks: tuple[Block, ...] = tuple(
+            Block(element, text, start, stop, hidden[element], self.key(text))
+            for start, _, stop, text, element in runs
+        )
+        self._positions = [b.position for b in self.blocks]
+        self._keys = [b.key for b in self.blocks]
         self._by_text: dict[str, list[int]] = {}
         for index, key in enumerate(self._keys):
             self._by_text.setdefault(key, []).append(index)
+
+    def key(self, text: str) -> str:
+        """comparable(text), computed once a page: the rules locate, tidy and compare the same
+        paragraphs many times over, and most of them print as one of the blocks."""
+        key = self._text_keys.get(text)
+        if key is None:
+            key = self._text_keys[text] = comparable(text)
+        return key
 
     def position(self, element: HtmlElement) -> int:
         return self._order.get(element, -1)
@@ -90,29 +114,9 @@ class Layout:
             last = last[-1]
         return self._order.get(last, self.position(element))
 
-    def _runs(self, element: HtmlElement) -> Iterator[tuple[float, float, str]]:
-        """Runs of the element's own text, split where a child block interrupts it."""
-        parts: list[str] = []
-        start: float = self._order[element]
-        walk = etree.iterwalk(element, events=("start", "end"))
-        for event, node in walk:
-            if node is element:
-                if event == "start":
-                    parts.append(node.text or "")
-            elif event == "start" and node.tag in BLOCK_TAGS:
-                yield from _text_run(start, self._order[node] - 0.5, parts)
-                walk.skip_subtree()
-            elif event == "start":
-                parts.append(" " if node.tag == "br" else node.text or "")
-            elif node.tag in BLOCK_TAGS:
-                parts, start = [node.tail or ""], self.end(node) + 0.5
-            else:
-                parts.append(node.tail or "")
-        yield from _text_run(start, self.end(element), parts)
-
     def elements(self, tag: str, start: float, stop: float) -> list[HtmlElement]:
         """Elements of one tag strictly between two positions, in page order."""
-        return [e for e, p in self._order.items() if start < p < stop and e.tag == tag]
+        return [e for e in self._tree.iter(tag) if start < self.position(e) < stop]
 
     def between(self, start: float, stop: float) -> list[Block]:
         """Visible blocks strictly after position `start` and before position `stop`."""
@@ -123,7 +127,7 @@ class Layout:
     def locate(self, text: str, after: float = -1) -> Block | None:
         """The first block after position `after` showing this text (extracted text may differ
         in spacing, or run on where the page splits it)."""
-        key = comparable(text)
+        key = self.key(text)
         if not key:
             return None
         start = bisect_right(self._positions, after)
@@ -147,20 +151,58 @@ class Layout:
         return found
 
 
-def _text_run(start: float, stop: float, parts: list[str]) -> Iterator[tuple[float, float, str]]:
-    text = clean("".join(parts))
-    if text:
-        yield start, stop, text
+@dataclass(slots=True)
+class _OpenBlock:
+    """A block element being walked, and the run of its own text being gathered."""
+
+    element: HtmlElement
+    order: int
+    """The element's position."""
+    start: float
+    """Where the run being gathered starts."""
+    parts: list[str]
+
+    def close_run(self, stop: float, runs: list[_Run]) -> None:
+        """Add the run gathered so far to `runs`, if it holds any text."""
+        text = "".join(self.parts)
+        if text and not text.isspace():  # most runs are the indentation between child blocks
+            text = clean(text)
+            if text:
+                runs.append((self.start, self.order, stop, text, self.element))
+
+    def resume(self, start: float, tail: str) -> None:
+        """Gather a new run after a child block, from the text following it."""
+        self.start, self.parts = start, [tail]
 
 
 def _hides(element: HtmlElement) -> bool:
     if element.get("hidden") is not None or element.get("aria-hidden") == "true":
         return True
-    if _HIDDEN_STYLE.search(element.get("style") or ""):
+    style, names = element.get("style") or "", element.get("class") or ""
+    if not _may_hide(style, names):
+        return False
+    if _HIDDEN_STYLE.search(style):
         return True
     return any(
         token in _HIDDEN_CLASSES or token.endswith(("-hidden", "_hidden"))
-        for token in (element.get("class") or "").lower().split()
+        for token in names.lower().split()
+    )
+
+
+def _may_hide(style: str, names: str) -> bool:
+    """Whether the style or class holds a word hiding is written with (case-sensitive): plain
+    substring tests that leave the full rules only the few elements that may hide."""
+    return (
+        "none" in style
+        or "hidden" in style
+        or "hid" in names
+        or "invisible" in names
+        or "none" in names
+        or "only" in names
+        or "screen-reader" in names
+        or "visually" in names
+        or "Hid" in names
+        or "HID" in names
     )
 
 

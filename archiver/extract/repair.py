@@ -19,14 +19,18 @@ _MOJIBAKE = re.compile(
     "\u017d\u017e\u0192\u02c6\u02dc\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039"
     "\u203a\u20ac\u2122]"
 )
+_MOJIBAKE_LEADS = "\u00c2\u00c3\u00c4\u00c5\u00c6\u00e2\u00ef"
 # A word of letters glued by "?" to a capitalised one; words inside URLs ("index.php?Id=") are not.
 _LOST_SPACE = re.compile(r"(?<![\w/.=&%?-])([^\W\d_]*[a-z])\?(?=[A-Z][a-z])")
+_QUESTION_CAPITAL = re.compile(r"\?[A-Z]")  # what _LOST_SPACE needs, found by literal search
 
 
 def repair_text(text: str) -> str:
     """The text with mojibake undone and lost spaces restored; clean text comes back as is."""
-    if _MOJIBAKE.search(text):
+    # Plain substring tests (fast C scans) first: the regexes would walk every paragraph of
+    # every clean page a character at a time.
+    if any(lead in text for lead in _MOJIBAKE_LEADS) and _MOJIBAKE.search(text):
         text = ftfy.fix_encoding(text)
-    if "?" in text:
+    if "?" in text and _QUESTION_CAPITAL.search(text):
         text = _LOST_SPACE.sub(r"\1 ", text)
     return text

@@ -17,17 +17,36 @@ from lxml.html import HtmlElement
 PARAGRAPH_BREAK = "\ue000"
 # Zero-width characters CMSs leave in titles and names, and soft hyphens: invisible to the reader
 # (or a line-end hyphen), they would hide "Geschlechtseintrag" from a search.
-_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"))
+_INVISIBLE_CHARS = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
+_INVISIBLE = dict.fromkeys(map(ord, _INVISIBLE_CHARS))
 _INVISIBLE[ord(PARAGRAPH_BREAK)] = " "
+_TRANSLATED = (*_INVISIBLE_CHARS, PARAGRAPH_BREAK)
 _NOT_WORD = re.compile(r"[\W_]+")
+# Most comparable() input is ASCII or nearly so, and regexes walk text a character at a time:
+# ASCII bytes other than letters and digits become spaces in one C pass (bytes.translate), and
+# the characters that are not ASCII are found by deleting the ASCII bytes.
+_ASCII_WORD = bytes(c if c >= 0x80 or chr(c).isalnum() else ord(" ") for c in range(256))
+_ASCII = bytes(range(0x80))
+_FEW_OTHER_BYTES = 256
 # Han and kana; Korean writes spaces between words, so Hangul counts as any other script.
 _IDEOGRAPHS = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f]")
-_COMBINING = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+_BELOW_E3 = bytes(range(0xE3))
+# Combining marks (accents once NFKD splits them off their letters): dropped, not spaced.
+_COMBINING_RANGES = (
+    (0x300, 0x36F),
+    (0x1AB0, 0x1AFF),
+    (0x1DC0, 0x1DFF),
+    (0x20D0, 0x20FF),
+    (0xFE20, 0xFE2F),
+)
+_COMBINING = re.compile("[" + "".join(f"\\u{a:04x}-\\u{b:04x}" for a, b in _COMBINING_RANGES) + "]")
+_COMBINING_MARKS = frozenset(chr(c) for a, b in _COMBINING_RANGES for c in range(a, b + 1))
 
 
 def clean(text: str) -> str:
     """One line of text: whitespace runs (non-breaking spaces, newlines) become one space."""
-    if not text.isascii():
+    # str.translate walks a non-ASCII string char by char in Python objects: only when needed.
+    if not text.isascii() and any(c in text for c in _TRANSLATED):
         text = text.translate(_INVISIBLE)
     return " ".join(text.split())
 
@@ -55,16 +74,37 @@ def comparable(text: str) -> str:
     """A key under which texts that differ only in case, accents or punctuation are equal."""
     folded = text.casefold()
     if not folded.isascii():
-        folded = _COMBINING.sub("", unicodedata.normalize("NFKD", folded))
-    return _NOT_WORD.sub(" ", folded).strip()
+        folded = unicodedata.normalize("NFKD", folded)
+    # surrogatepass: a lone surrogate (JSON-LD may escape one) is a non-word character like any.
+    encoded = folded.encode("utf-8", "surrogatepass")
+    spaced = encoded.translate(_ASCII_WORD).decode("utf-8", "surrogatepass")
+    if spaced.isascii():
+        return " ".join(spaced.split())
+    others = encoded.translate(None, _ASCII)
+    if len(others) > _FEW_OTHER_BYTES:  # a script other than Latin: many distinct characters
+        spaced = _NOT_WORD.sub(" ", _COMBINING.sub("", spaced))
+    else:  # Latin with a few quotes, dashes and accents: each of them dealt with in one C pass
+        for char in set(others.decode("utf-8", "surrogatepass")):
+            if char in _COMBINING_MARKS:
+                spaced = spaced.replace(char, "")
+            elif not char.isalnum():
+                spaced = spaced.replace(char, " ")
+    return " ".join(spaced.split())
 
 
 def word_count(text: str) -> int:
     """Words as a word processor counts them: runs between spaces, and every Chinese or Japanese
     character, since those scripts write no spaces (a page of Japanese is not one long word)."""
-    if text.isascii():
+    if text.isascii() or not _from_u3000(text):
         return len(text.split())
     ideographs = len(_IDEOGRAPHS.findall(text))
     if not ideographs:
         return len(text.split())
     return ideographs + len(_IDEOGRAPHS.sub(" ", text).split())
+
+
+def _from_u3000(text: str) -> bool:
+    """Whether the text holds a character from U+3000 on, where the ideographs start: in UTF-8
+    only those lead with a byte of 0xE3 or more, and bytes.translate finds them in one C pass
+    (the regex would walk a long text character by character)."""
+    return bool(text.encode("utf-8", "surrogatepass").translate(None, _BELOW_E3))

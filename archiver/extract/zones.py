@@ -99,10 +99,13 @@ def find_zones(layout: Layout, headline: Headline, paragraphs: list[str]) -> Zon
     if root is not None and heading is not None:
         above = layout.between(layout.position(root), heading.position)[-_ABOVE_HEADLINE:]
     footer_end = layout.end(root) + 1 if root is not None else _END
+    # The zones overlap (the header is most of the blocks after the headline), and blocks share
+    # the ancestors tried: each element's verdict is reached once.
+    furniture: dict[HtmlElement, bool] = {}
     return Zones(
-        above=_outside_furniture(above),
-        after_headline=_outside_furniture(layout.between(start, _END)[:_AFTER_HEADLINE]),
-        header=_outside_furniture(layout.between(start, text_start)[:_HEADER_BLOCKS]),
+        above=_outside_furniture(above, furniture),
+        after_headline=_outside_furniture(layout.between(start, _END)[:_AFTER_HEADLINE], furniture),
+        header=_outside_furniture(layout.between(start, text_start)[:_HEADER_BLOCKS], furniture),
         footer=layout.between(text_end, footer_end)[:_FOOTER_BLOCKS],
         text=text[:_TEXT_BLOCKS],
         root=root,
@@ -120,16 +123,20 @@ def _article_root(heading: Block | None, first: Block | None) -> HtmlElement | N
     return None
 
 
-def _outside_furniture(blocks: list[Block]) -> list[Block]:
-    """Blocks not in a figure, caption, share bar or other furniture (checked a few levels up)."""
-    return [b for b in blocks if not _in_furniture(b.element)]
+def _outside_furniture(blocks: list[Block], furniture: dict[HtmlElement, bool]) -> list[Block]:
+    """Blocks not in a figure, caption, share bar or other furniture (checked a few levels up);
+    `furniture` holds the verdicts on elements reached so far."""
+    return [b for b in blocks if not _in_furniture(b.element, furniture)]
 
 
-def _in_furniture(element: HtmlElement | None) -> bool:
+def _in_furniture(element: HtmlElement | None, furniture: dict[HtmlElement, bool]) -> bool:
     for _ in range(_FURNITURE_LEVELS):
         if element is None:
             return False
-        if is_furniture_element(element):
+        verdict = furniture.get(element)
+        if verdict is None:
+            verdict = furniture[element] = is_furniture_element(element)
+        if verdict:
             return True
         element = element.getparent()
     return False
