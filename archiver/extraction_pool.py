@@ -10,13 +10,16 @@ crawl goes on. pebble manages the processes.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import multiprocessing
+import threading
 from collections.abc import Callable
-from concurrent.futures import Future, TimeoutError
+from concurrent.futures import Future, InvalidStateError, TimeoutError
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from pebble import ProcessExpired, ProcessPool
 
@@ -29,6 +32,7 @@ from archiver.warc.writer import WarcPointer
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
+_WATCH_INTERVAL = 1.0
 # Workers are started fresh (not forked): the crawl process runs threads and a reactor that a
 # fork would copy in an undefined state.
 _CONTEXT = multiprocessing.get_context("spawn")
@@ -90,9 +94,14 @@ class ExtractionPool:
     def __init__(self, workers: int, timeout: float) -> None:
         self._workers = workers
         self._timeout = timeout
+        self._lock = threading.Lock()
         self._pool = self._start()
+        self._unfinished: set[Future[Any]] = set()
+        """The current pool's futures not yet done: failed by us if the pool breaks."""
         self.restarts = 0
         """How often the pool broke and was replaced."""
+        self._closed = threading.Event()
+        threading.Thread(target=self._watch, name="extraction-pool-watch", daemon=True).start()
 
     def _start(self) -> ProcessPool:
         return ProcessPool(max_workers=self._workers, initializer=_warm_up, context=_CONTEXT)
@@ -105,16 +114,34 @@ class ExtractionPool:
         return self._schedule(page_links, page)
 
     def _schedule(self, task: Callable[..., T], *args: object) -> Future[T]:
-        if not self._pool.active:
-            # pebble gives up on the whole pool when a worker dies idle (the kernel's OOM
-            # killer, an operator's kill) or its channel breaks; pages in flight then fail,
-            # but every later page would too: a new pool takes over.
-            logger.warning("The extraction worker pool broke; starting a new one")
-            self._pool.stop()
-            self._pool.join()
-            self._pool = self._start()
-            self.restarts += 1
-        return self._pool.schedule(task, args=args, timeout=self._timeout)
+        with self._lock:
+            if not self._pool.active:
+                self._replace()
+            future = self._pool.schedule(task, args=args, timeout=self._timeout)
+            self._unfinished.add(future)
+        future.add_done_callback(self._unfinished.discard)
+        return future
+
+    def _watch(self) -> None:
+        """Notices a broken pool even when no page is submitted (the crawl's last pages)."""
+        while not self._closed.wait(_WATCH_INTERVAL):
+            with self._lock:
+                if not self._closed.is_set() and not self._pool.active:
+                    self._replace()
+
+    def _replace(self) -> None:
+        """pebble gives up on the whole pool when a worker dies idle (the kernel's OOM killer,
+        an operator's kill) or its channel breaks: pages queued then are never run, and every
+        later page would fail too. The pages in flight fail now; a new pool takes the rest."""
+        logger.warning("The extraction worker pool broke; starting a new one")
+        broken, self._pool = self._pool, self._start()
+        self.restarts += 1
+        broken.stop()
+        broken.join()
+        unfinished, self._unfinished = self._unfinished, set()
+        for future in unfinished:
+            with contextlib.suppress(InvalidStateError):  # it finished meanwhile
+                future.set_exception(BrokenProcessPool("the extraction worker pool broke"))
 
     @staticmethod
     def outcome(future: Future[Outcome]) -> Extracted:
@@ -135,5 +162,9 @@ class ExtractionPool:
         return _failure(future) or future.result()
 
     def close(self) -> None:
-        self._pool.close()
+        self._closed.set()
+        if self._pool.active:
+            self._pool.close()  # lets the pages in flight finish
+        else:
+            self._pool.stop()  # a broken pool finishes nothing: waiting on it would hang
         self._pool.join()
