@@ -658,8 +658,16 @@ def test_a_resumed_crawl_over_archived_bombs_stays_under_1_gb(
     hostile_site: HostileSite, hostile_crawl: HostileCrawl, tmp_path: Path
 ) -> None:
     shutil.copytree(hostile_crawl.output / "warc", tmp_path / "warc")
+    # Resumed with the settings of the crawl it resumes (its extraction time limit included).
     run = run_sampled(
-        "crawl", f"{hostile_site.origin}/", "--output", str(tmp_path), "--resume", *FAST
+        "crawl",
+        f"{hostile_site.origin}/",
+        "--output",
+        str(tmp_path),
+        "--resume",
+        *FAST,
+        "-s",
+        f"ARCHIVER_EXTRACT_TIMEOUT={EXTRACT_TIMEOUT}",
     )
     assert run.peak_rss < MEMORY_LIMIT, run.peak_rss
     assert run.returncode == 0, run.stderr[-3000:]

@@ -43,9 +43,12 @@ def test_files_other_schemes_and_bogus_urls_are_not_links() -> None:
     html = (
         '<a href="/photo.JPG">p</a><a href="/paper.pdf">p</a><a href="mailto:ed@paper.example">'
         'm</a><a href="javascript:void(0)">j</a><a href="http://[::1x]/">bad</a>'
-        '<a href="/news/strike">ok</a>'
+        '<a href="/news/strike">ok</a><a href="/bombs/gzip">no suffix: a page</a>'
     )
-    assert _links(html).links == ("https://paper.example/news/strike",)
+    assert _links(html).links == (
+        "https://paper.example/news/strike",
+        "https://paper.example/bombs/gzip",
+    )
 
 
 def test_a_link_is_encoded_in_the_pages_own_charset() -> None:

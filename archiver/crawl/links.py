@@ -26,6 +26,7 @@ from archiver.page import Page
 
 _FEED_TYPES = frozenset(("application/rss+xml", "application/atom+xml"))
 _SCHEMES = ("http://", "https://")
+_FILE_SUFFIXES = frozenset(f".{extension}" for extension in IGNORED_EXTENSIONS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,4 +90,4 @@ def _absolute(base: str, href: str, encoding: str) -> str | None:
 
 def _ignored(url: str) -> bool:
     """Links to files that are no pages (images, archives, media, documents)."""
-    return url_has_any_extension(url, IGNORED_EXTENSIONS)
+    return url_has_any_extension(url, _FILE_SUFFIXES)
