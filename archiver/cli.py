@@ -1,8 +1,8 @@
 """The `archiver` command: argument parsing only, one small function per command.
 
 Every ArchiverError becomes one line on stderr and its exit code; the work is done by functions
-the tests call directly (run_crawl, extract_warcs, run_demo, index_collection, package_collection,
-validate_warcs, export_collection, write_report).
+the tests call directly (run_crawl, extract_warcs, run_demo, merge_collections, index_collection,
+package_collection, validate_warcs, export_collection, write_report).
 """
 
 from __future__ import annotations
@@ -55,6 +55,16 @@ def _parser() -> argparse.ArgumentParser:
         help="continue an interrupted crawl: what DIR archived is read back, not fetched again",
     )
     crawl.add_argument(
+        "--frontier",
+        metavar="redis://HOST:PORT/DB",
+        help="join a crawl shared by several workers through this Redis server",
+    )
+    crawl.add_argument(
+        "--crawl-id",
+        metavar="NAME",
+        help="with --frontier: the shared crawl to join (default: derived from the start URLs)",
+    )
+    crawl.add_argument(
         "-s",
         "--set",
         dest="settings",
@@ -90,6 +100,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     check.add_argument("name", metavar="NAME", help="publication profile (see `profiles`)")
     check.add_argument("paths", nargs="+", metavar="PATH", help="WARC files or folders")
+
+    merge = commands.add_parser(
+        "merge", help="make the output folders of a shared crawl's workers one collection"
+    )
+    merge.add_argument("sources", nargs="+", type=Path, metavar="DIR", help="workers' folders")
+    merge.add_argument("--output", "-o", type=Path, required=True, metavar="DIR")
 
     index = commands.add_parser("index", help="write DIR/indexes/index.cdxj for replay (pywb)")
     index.add_argument("collection", type=Path, metavar="DIR", help="a crawl's output folder")
@@ -130,6 +146,8 @@ def _crawl(args: argparse.Namespace) -> int:
             max_depth=args.max_depth,
             contact=args.contact,
             resume=args.resume,
+            frontier=args.frontier,
+            crawl_id=args.crawl_id,
             settings=dict(args.settings),
         )
     )
@@ -211,6 +229,18 @@ def _check_profile(args: argparse.Namespace) -> int:
     return 1 if check.problems else 0
 
 
+def _merge(args: argparse.Namespace) -> int:
+    from archiver.merge import merge_collections
+
+    summary = merge_collections(args.sources, args.output)
+    print(
+        f"Merged {len(args.sources)} folders into {summary.output}: {summary.warc_files} WARC "
+        f"files brought in, {summary.records_written} records written ({summary.duplicates} "
+        f"duplicates left out), {summary.index.lines} lines in {summary.index.path}"
+    )
+    return 0
+
+
 def _index(args: argparse.Namespace) -> int:
     from archiver.warc.cdxj import index_collection
 
@@ -268,6 +298,7 @@ _COMMANDS = {
     "demo": _demo,
     "profiles": _profiles,
     "check-profile": _check_profile,
+    "merge": _merge,
     "index": _index,
     "package": _package,
     "validate": _validate,

@@ -25,6 +25,7 @@ from scrapy.utils.sitemap import Sitemap
 
 from archiver.crawl.captured import WARC_META_KEY, CapturedPage
 from archiver.crawl.extraction_workers import extraction_workers
+from archiver.crawl.frontier.shared_crawl import SharedCrawl
 from archiver.crawl.identity import identify
 from archiver.crawl.scope import HostScope, UrlCleaner
 from archiver.errors import UsageError
@@ -92,6 +93,10 @@ class PublicationSpider(Spider):
         self._scope = HostScope(self.scope_urls)
 
     async def start(self) -> AsyncIterator[Request]:
+        # A crawl shared through a frontier (--frontier) is seeded by its first worker, once.
+        shared = SharedCrawl.for_spider(self)
+        if shared is not None and not shared.claim_seeding():
+            return
         for url in self.start_urls:
             yield self._request(url, self.parse)
         if self.profile:
@@ -99,6 +104,8 @@ class PublicationSpider(Spider):
                 yield self._request(url, self.parse_sitemap)
             for url in self.profile.feeds:
                 yield self._request(url, self.parse_feed)
+        if shared is not None:
+            shared.seeded()
 
     def _request(self, url: str, callback: Callable[[Response], Any]) -> Request:
         url = self._cleaner.clean(url)

@@ -49,6 +49,10 @@ class CrawlConfig:
     max_depth: int = 0
     contact: str = ""
     resume: bool = False
+    frontier: str = ""
+    """redis://HOST:PORT/DB: this process is one worker of a crawl shared through Redis."""
+    crawl_id: str = ""
+    """The shared crawl to join; empty: derived from the start URLs and the profile."""
     settings: Mapping[str, Any] = field(default_factory=dict)
     """Scrapy and archiver settings, as `-s NAME=VALUE` sets them."""
 
@@ -75,6 +79,8 @@ _TOP = {
     "max_depth": int,
     "contact": str,
     "resume": bool,
+    "frontier": str,
+    "crawl_id": str,
 }
 
 

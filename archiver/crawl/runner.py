@@ -19,6 +19,7 @@ from scrapy.settings import Settings
 
 from archiver.crawl import collection_lock
 from archiver.crawl.config import CrawlConfig
+from archiver.crawl.frontier.addon import check_frontier
 from archiver.errors import CrawlFailedError, EmptyCrawlError, UsageError
 from archiver.export.jsonl import collection_records
 from archiver.profile import load_profile
@@ -73,6 +74,10 @@ def crawl_settings(config: CrawlConfig) -> Settings:
         settings.set("ARCHIVER_MAX_PAGES", config.max_pages, priority="cmdline")
     if config.max_depth:
         settings.set("DEPTH_LIMIT", config.max_depth, priority="cmdline")
+    if config.frontier:
+        settings.set("ARCHIVER_FRONTIER", config.frontier, priority="cmdline")
+    if config.crawl_id:
+        settings.set("ARCHIVER_CRAWL_ID", config.crawl_id, priority="cmdline")
     return settings
 
 
@@ -112,6 +117,10 @@ def run_crawl(config: CrawlConfig) -> CrawlSummary:
     _check_writable(output)
     if config.max_pages < 0 or config.max_depth < 0:
         raise UsageError("--max-pages and --max-depth must be 0 (no limit) or more")
+    if config.frontier:
+        check_frontier(config.frontier)
+    elif config.crawl_id:
+        raise UsageError("--crawl-id names a shared crawl: give --frontier too")
 
     collection_lock.acquire(output)
     try:
@@ -142,6 +151,7 @@ def run_crawl(config: CrawlConfig) -> CrawlSummary:
         elapsed_seconds=float(elapsed),
         stats=stats,
     )
-    if total == 0:
+    # A worker of a shared crawl may find nothing left for it: the others took the pages.
+    if total == 0 and not config.frontier:
         raise EmptyCrawlError(_why_empty(stats, output))
     return summary

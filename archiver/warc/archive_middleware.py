@@ -9,7 +9,9 @@ The collection folder is opened once per crawl: WARCs a killed crawl left open a
 and what the folder already holds is indexed: a payload archived before is written as a
 revisit record; a page archived before is asked for conditionally (If-None-Match,
 If-Modified-Since), and when the server answers 304 the spider reads the archived page; a
-resumed crawl (`ARCHIVER_RESUME`) serves what it archived from the WARCs without asking.
+resumed crawl (`ARCHIVER_RESUME`) serves what it archived from the WARCs without asking. With a
+frontier (a crawl shared by several workers, `archiver.crawl.frontier`), a payload any worker
+of the crawl archived is written as a revisit record too.
 """
 
 from __future__ import annotations
@@ -34,6 +36,8 @@ from warcio.timeutils import iso_date_to_datetime
 
 from archiver import __version__
 from archiver.crawl.captured import WARC_META_KEY, WarcCapture
+from archiver.crawl.frontier.digests import SharedDigests
+from archiver.errors import UsageError
 from archiver.warc.archive_index import ArchiveIndex, Capture, validators_of
 from archiver.warc.capture import EXCHANGE_META_KEY, RawExchange
 from archiver.warc.recovery import recover_open_files
@@ -86,7 +90,12 @@ class WarcArchiveMiddleware:
         self._revalidate = settings.getbool("ARCHIVER_REVALIDATE")
         self._keep_credentials = settings.getbool("ARCHIVER_KEEP_CREDENTIALS")
         self._max_size = settings.getint("DOWNLOAD_MAXSIZE")
+        self._gzip_level = settings.getint("ARCHIVER_WARC_GZIP_LEVEL")
+        if not 0 <= self._gzip_level <= 9:
+            raise UsageError(f"ARCHIVER_WARC_GZIP_LEVEL must be 0 to 9, not {self._gzip_level}")
         self._index = ArchiveIndex()
+        # With a frontier (a crawl shared by several workers), payloads any worker archived.
+        self._shared: SharedDigests | None = None
         self._writer: RotatingWarcWriter | None = None
         crawler.signals.connect(self._open, signal=signals.spider_opened)
         crawler.signals.connect(self._close, signal=signals.spider_closed)
@@ -100,6 +109,7 @@ class WarcArchiveMiddleware:
         self._index = ArchiveIndex.scan(self._root)
         for problem in self._index.problems:
             logger.warning("Damaged WARC in the collection, indexed up to the damage: %s", problem)
+        self._shared = SharedDigests.for_spider(spider)
         settings = self._crawler.settings
         self._writer = RotatingWarcWriter(
             self._root / "warc",
@@ -107,6 +117,7 @@ class WarcArchiveMiddleware:
             max_size=settings.getint("ARCHIVER_WARC_MAX_SIZE"),
             warcinfo=warcinfo_fields(self._crawler),
             root=self._root,
+            gzip_level=self._gzip_level,
         )
 
     def process_request(self, request: Request, spider: Spider | None = None) -> Response | None:
@@ -182,11 +193,12 @@ class WarcArchiveMiddleware:
                 strip_fragment=False,
             )
         block = exchange.final_response()
+        body_offset = http_body_offset(block)
         if truncated == "length":
-            block = block[: http_body_offset(block) + self._max_size]
-        digest = payload_digest_of(block)
-        has_payload = http_body_offset(block) < len(block) and not truncated
-        original = self._index.by_digest(digest) if has_payload else None
+            block = block[: body_offset + self._max_size]
+        digest = payload_digest_of(block, body_offset)
+        has_payload = body_offset < len(block) and not truncated
+        original = self._original(digest) if has_payload else None
         revisit_of = (
             Revisited(original.url, original.date, original.pointer.record_id) if original else None
         )
@@ -198,26 +210,38 @@ class WarcArchiveMiddleware:
             ip_address=str(ip_address) if ip_address else None,
             revisit_of=revisit_of,
             truncated=truncated,
+            payload_digest=digest,
         )
         payload_pointer = original.pointer if original else pointer
-        head = _HTTP_PARSER.parse(BytesIO(block[: http_body_offset(block)]))
+        head = _HTTP_PARSER.parse(BytesIO(block[:body_offset]))
         if not truncated:
             # A cut capture is kept, but never served or revalidated as the page.
-            self._index.add(
-                Capture(
-                    url,
-                    warc_date(exchange.sent_at),
-                    _status_code(block),
-                    payload_pointer,
-                    validators_of(head.headers),
-                )
+            capture = Capture(
+                url,
+                warc_date(exchange.sent_at),
+                _status_code(block),
+                payload_pointer,
+                validators_of(head.headers),
             )
+            if original is None or self._index.by_digest(digest) is not None:
+                # Not a revisit of another worker's capture, which this folder cannot serve.
+                self._index.add(capture)
+            if self._shared is not None and has_payload and original is None:
+                self._shared.add(capture)
         request.meta[WARC_META_KEY] = WarcCapture(payload_pointer, exchange.sent_at)
         self._stats("archiver/warc/responses")
         if original:
             self._stats("archiver/warc/revisits")
         if truncated:
             self._stats(f"archiver/warc/truncated/{truncated}")
+
+    def _original(self, digest: str) -> Capture | None:
+        """The capture already holding this payload: in this folder, else (with a frontier) in
+        any worker's."""
+        found = self._index.by_digest(digest)
+        if found is None and self._shared is not None:
+            found = self._shared.by_digest(digest)
+        return found
 
     def _stats(self, key: str) -> None:
         assert self._crawler.stats is not None

@@ -3,6 +3,11 @@
 Each file is written as `NAME.warc.gz.open` and renamed to `NAME.warc.gz` when closed, so a file
 without the suffix is always complete. Response and request blocks are written byte for byte as
 captured (warcio would re-serialise parsed HTTP headers), so the digests are computed here.
+
+This runs on the crawl's reactor thread for every response, so it does each costly thing once:
+one SHA-1 pass per digest, over the captured bytes in place (no copies of the body), and gzip
+at a chosen level (warcio's own gzip is fixed at 9, which costs much more for hardly smaller
+files).
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ import hashlib
 import os
 import socket
 import uuid
+import zlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from io import BytesIO
@@ -44,16 +50,19 @@ class WarcPointer:
         }
 
 
-def sha1_digest(data: bytes) -> str:
+def sha1_digest(data: bytes | memoryview) -> str:
     return "sha1:" + base64.b32encode(hashlib.sha1(data).digest()).decode("ascii")
 
 
 def http_body_offset(block: bytes) -> int:
     """Offset of the body in an HTTP message: after the first empty line."""
     crlf = block.find(b"\r\n\r\n")
-    lf = block.find(b"\n\n")
-    candidates = [i + 4 for i in [crlf] if i >= 0] + [i + 2 for i in [lf] if i >= 0]
-    return min(candidates) if candidates else len(block)
+    # A bare "\n\n" counts only if it comes first: searching past the CRLF one would read the
+    # whole body.
+    lf = block.find(b"\n\n", 0, crlf + 3) if crlf >= 0 else block.find(b"\n\n")
+    if lf >= 0:
+        return lf + 2
+    return crlf + 4 if crlf >= 0 else len(block)
 
 
 REVISIT_PROFILE = "http://netpreserve.org/warc/1.1/revisit/identical-payload-digest"
@@ -68,10 +77,38 @@ class Revisited:
     record_id: str
 
 
-def payload_digest_of(block: bytes) -> str:
+def payload_digest_of(block: bytes, body_offset: int | None = None) -> str:
     """The digest of an HTTP message's body as sent (chunk framing and compression included,
-    as warcio computes and checks it)."""
-    return sha1_digest(block[http_body_offset(block) :])
+    as warcio computes and checks it). `body_offset` is `http_body_offset(block)`, if known."""
+    if body_offset is None:
+        body_offset = http_body_offset(block)
+    return sha1_digest(memoryview(block)[body_offset:])
+
+
+class _GzipMembers:
+    """What warcio writes into, gzipping each record into a gzip member of its own.
+
+    warcio's own gzip is fixed at level 9; writing uncompressed into this instead lets the level
+    be chosen. warcio flushes once at the end of every record, which ends the member.
+    """
+
+    def __init__(self, out: BinaryIO, level: int) -> None:
+        self._out = out
+        self._level = level
+        self._compressor: zlib._Compress | None = None
+
+    def write(self, data: bytes) -> int:
+        if self._compressor is None:
+            # wbits 16 + MAX_WBITS: a gzip header and trailer around the deflate stream.
+            self._compressor = zlib.compressobj(self._level, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
+        self._out.write(self._compressor.compress(data))
+        return len(data)
+
+    def flush(self) -> None:
+        """Ends the record's member; the file itself is flushed by the caller, once an exchange."""
+        if self._compressor is not None:
+            self._out.write(self._compressor.flush())
+            self._compressor = None
 
 
 def new_record_id() -> str:
@@ -93,15 +130,19 @@ class RotatingWarcWriter:
         max_size: int,
         warcinfo: dict[str, str],
         root: Path,
+        gzip_level: int = 6,
     ) -> None:
         self._folder = folder
         self._prefix = prefix
         self._max_size = max_size
         self._warcinfo = warcinfo
         self._root = root
+        self._gzip_level = gzip_level
         self._serial = 0
         self._file: BinaryIO | None = None
         self._path: Path | None = None
+        self._filename = ""
+        """The open file's final name relative to `root`, as pointers cite it."""
         self._writer: WARCWriter | None = None
         self.files_written: list[Path] = []
 
@@ -115,10 +156,12 @@ class RotatingWarcWriter:
         ip_address: str | None = None,
         revisit_of: Revisited | None = None,
         truncated: str | None = None,
+        payload_digest: str | None = None,
     ) -> WarcPointer:
         """Writes a response (or, for a payload already archived, a revisit) and its request.
 
         `truncated` is the WARC-Truncated reason ("length", "time") of a response cut short.
+        `payload_digest` is `payload_digest_of(response_block)`, if the caller has it already.
         """
         writer, stream = self._current()
         request_id = new_record_id()
@@ -128,7 +171,8 @@ class RotatingWarcWriter:
             common["WARC-IP-Address"] = ip_address
 
         response_offset = stream.tell()
-        payload_digest = payload_digest_of(response_block)
+        if payload_digest is None:
+            payload_digest = payload_digest_of(response_block)
         response_headers = {
             **common,
             "WARC-Record-ID": response_id,
@@ -173,9 +217,8 @@ class RotatingWarcWriter:
             message_type="request",
         )
         stream.flush()
-        assert self._path is not None
         pointer = WarcPointer(
-            filename=self._final_path(self._path).relative_to(self._root).as_posix(),
+            filename=self._filename,
             offset=response_offset,
             record_id=response_id,
             payload_digest=payload_digest,
@@ -192,6 +235,7 @@ class RotatingWarcWriter:
         os.replace(self._path, final)
         self.files_written.append(final)
         self._file = self._writer = self._path = None
+        self._filename = ""
 
     def _write_block(
         self,
@@ -241,7 +285,10 @@ class RotatingWarcWriter:
         # "xb": never overwrite an existing file, even if another process raced us to the name.
         self._file = open(path, "xb")  # noqa: SIM115 - kept open across records on purpose
         self._path = path
-        self._writer = WARCWriter(self._file, gzip=True, warc_version="1.1")
+        self._filename = self._final_path(path).relative_to(self._root).as_posix()
+        self._writer = WARCWriter(
+            _GzipMembers(self._file, self._gzip_level), gzip=False, warc_version="1.1"
+        )
         info = self._writer.create_warcinfo_record(self._final_path(path).name, self._warcinfo)
         self._writer.write_record(info)
         self._file.flush()
