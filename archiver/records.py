@@ -61,9 +61,6 @@ class Record:
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
 
-    def to_json(self) -> str:
-        return json.dumps(self.as_dict(), ensure_ascii=False, separators=(",", ":"))
-
 
 _CONTENT_FIELDS = (
     "headline",

@@ -62,11 +62,12 @@ class RecordWriter:
 
     def write(self, record: Record) -> bool:
         """Appends the record and returns True, or returns False if it is already there."""
-        key = content_key(record.as_dict())
+        data = record.as_dict()
+        key = content_key(data)
         if key in self._known:
             return False
         self._known.add(key)
-        self._handle.write(record.to_json() + "\n")
+        self._handle.write(_line(data))
         self._handle.flush()
         return True
 
@@ -78,7 +79,12 @@ def write_records(records: Iterable[dict[str, Any]], path: Path) -> None:
     """Writes records to a new JSON Lines file, one compact line each, as a crawl writes them."""
     with open(path, "w", encoding="utf-8") as handle:
         for record in records:
-            handle.write(json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n")
+            handle.write(_line(record))
+
+
+def _line(record: dict[str, Any]) -> str:
+    """One record as a line: compact, UTF-8 as it is (no \\u escapes)."""
+    return json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n"
 
 
 def read_records(path: Path) -> Iterator[dict[str, Any]]:
