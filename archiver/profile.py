@@ -13,7 +13,7 @@ import re
 import tomllib
 from dataclasses import dataclass, field, fields, replace
 from datetime import date, datetime
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -74,27 +74,26 @@ class Profile:
     """Layouts, oldest first."""
 
     def covers(self, url: str) -> bool:
-        host = (urlsplit(url).hostname or "").removeprefix("www.")
+        return self.covers_host(urlsplit(url).hostname or "")
+
+    def covers_host(self, host: str) -> bool:
+        host = host.removeprefix("www.")
         return any(host == d or host.endswith("." + d) for d in self.domains)
 
     def names_page(self, url: str) -> bool:
         """Whether a URL pattern of the profile names this page (article, section, issue)."""
-        patterns = (*self.article_urls, *self.section_urls, *self.issue_urls)
-        url = _without_port(url)
-        return any(p.search(url) for p in patterns)
+        return _matches((*self.article_urls, *self.section_urls, *self.issue_urls), url)
 
     def says_article(self, url: str) -> bool | None:
         """True or False where a URL pattern decides the page type, None where it does not."""
-        url = _without_port(url)
-        if any(p.search(url) for p in (*self.skip_urls, *self.section_urls, *self.issue_urls)):
+        if _matches((*self.skip_urls, *self.section_urls, *self.issue_urls), url):
             return False
-        if any(p.search(url) for p in self.article_urls):
+        if _matches(self.article_urls, url):
             return True
         return None
 
     def is_issue_archive(self, url: str) -> bool:
-        url = _without_port(url)
-        return any(p.search(url) for p in self.issue_urls)
+        return _matches(self.issue_urls, url)
 
     def version_for(self, captured_at: datetime) -> ProfileVersion | None:
         """The layout in force on the capture day: the first version valid until after it."""
@@ -107,6 +106,11 @@ class Profile:
     def selectors_for(self, captured_at: datetime) -> Selectors:
         version = self.version_for(captured_at)
         return version.selectors if version is not None else Selectors()
+
+
+def _matches(patterns: tuple[re.Pattern[str], ...], url: str) -> bool:
+    url = _without_port(url)
+    return any(p.search(url) for p in patterns)
 
 
 def _without_port(url: str) -> str:
@@ -199,8 +203,14 @@ def load_profile(name: str) -> Profile:
 
 def profile_for_url(url: str) -> Profile | None:
     """The profile whose domains cover the URL, so extraction of anyone's WARC picks it too."""
+    return _profile_for_host(urlsplit(url).hostname or "")
+
+
+@lru_cache(maxsize=1024)
+def _profile_for_host(host: str) -> Profile | None:
+    # Asked for every link the crawl follows and every page it extracts: once per host.
     for name in available_profiles():
         profile = load_profile(name)
-        if profile.covers(url):
+        if profile.covers_host(host):
             return profile
     return None
