@@ -119,7 +119,7 @@ class ExtractionPool:
                 self._replace()
             future = self._pool.schedule(task, args=args, timeout=self._timeout)
             self._unfinished.add(future)
-        future.add_done_callback(self._unfinished.discard)
+            future.add_done_callback(self._unfinished.discard)
         return future
 
     def _watch(self) -> None:
@@ -139,7 +139,7 @@ class ExtractionPool:
         broken.stop()
         broken.join()
         unfinished, self._unfinished = self._unfinished, set()
-        for future in unfinished:
+        for future in list(unfinished):  # a copy: futures still finish (and leave it) meanwhile
             with contextlib.suppress(InvalidStateError):  # it finished meanwhile
                 future.set_exception(BrokenProcessPool("the extraction worker pool broke"))
 
