@@ -23,11 +23,13 @@ from typing import Any, TypeVar
 
 from pebble import ProcessExpired, ProcessPool
 
+from archiver.crawl.captured import CapturedPage
 from archiver.crawl.links import PageLinks, page_links
 from archiver.extract import IssueArchive
 from archiver.issue_pages import read_listing
 from archiver.page import Page
 from archiver.records import Record, not_article_reason, record_from_page
+from archiver.warc.reader import Revisit, Skipped, WarcProblem, read_pages
 from archiver.warc.writer import WarcPointer
 
 logger = logging.getLogger(__name__)
@@ -74,8 +76,12 @@ def _failure(future: Future[T]) -> str | None:
     except ProcessExpired as exc:
         return f"worker died ({exc})"
     except Exception as exc:  # a bug on one page must cost that page, not the crawl
-        return f"error ({type(exc).__name__}: {exc})"
+        return _error(exc)
     return None
+
+
+def _error(exc: Exception) -> str:
+    return f"error ({type(exc).__name__}: {exc})"
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +94,41 @@ class Extracted:
     skipped: str | None = None
     failure: str | None = None
     listing: IssueArchive | None = None
+
+    @classmethod
+    def of(cls, result: Outcome) -> Extracted:
+        if isinstance(result, str):
+            return cls(None, skipped=result)
+        if isinstance(result, IssueArchive):
+            return cls(None, skipped="issue-archive", listing=result)
+        return cls(result)
+
+
+@dataclass(frozen=True, slots=True)
+class PageOutcome:
+    """A page of a WARC range and what extraction made of it."""
+
+    url: str
+    extracted: Extracted
+
+
+RangeItem = PageOutcome | Revisit | Skipped | WarcProblem
+
+
+def extract_range(path: str, start: int, stop: int | None, max_size: int) -> list[RangeItem]:
+    """What `read_pages` finds in the range, each page extracted: one worker's task in
+    `archiver extract`, the reading of the file included."""
+    items: list[RangeItem] = []
+    for item in read_pages(path, max_size, start, stop):
+        if not isinstance(item, CapturedPage):
+            items.append(item)
+            continue
+        try:
+            extracted = Extracted.of(extract_or_explain(item.page, item.warc))
+        except Exception as exc:  # as in a task of its own: the page fails, the range goes on
+            extracted = Extracted(None, failure=_error(exc))
+        items.append(PageOutcome(item.page.url, extracted))
+    return items
 
 
 class ExtractionPool:
@@ -108,6 +149,14 @@ class ExtractionPool:
 
     def submit(self, page: Page, warc: WarcPointer) -> Future[Outcome]:
         return self._schedule(extract_or_explain, page, warc)
+
+    def submit_range(
+        self, path: str, start: int, stop: int | None, max_size: int
+    ) -> Future[list[RangeItem]]:
+        """The pages of a range of a WARC file, read and extracted in a worker. The range has
+        the time limit of one page: a few dozen pages take a fraction of it, and a range that
+        runs out of it (or kills its worker) is for the caller to take page by page."""
+        return self._schedule(extract_range, path, start, stop, max_size)
 
     def submit_links(self, page: Page) -> Future[PageLinks]:
         """The page's links, for the crawl to follow: found in a worker, as records are."""
@@ -149,16 +198,16 @@ class ExtractionPool:
         failure = _failure(future)
         if failure is not None:
             return Extracted(None, failure=failure)
-        result = future.result()
-        if isinstance(result, str):
-            return Extracted(None, skipped=result)
-        if isinstance(result, IssueArchive):
-            return Extracted(None, skipped="issue-archive", listing=result)
-        return Extracted(result)
+        return Extracted.of(future.result())
 
     @staticmethod
     def links(future: Future[PageLinks]) -> PageLinks | str:
         """The links of a finished future, or why there are none."""
+        return _failure(future) or future.result()
+
+    @staticmethod
+    def range_items(future: Future[list[RangeItem]]) -> list[RangeItem] | str:
+        """The items of a finished range, or why there are none."""
         return _failure(future) or future.result()
 
     def close(self) -> None:

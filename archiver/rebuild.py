@@ -6,22 +6,27 @@ the downloader, and go through the very same record building as a crawl.
 
 from __future__ import annotations
 
+import logging
 import os
 from collections import deque
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from archiver.crawl.captured import CapturedPage
 from archiver.export.jsonl import RecordWriter, read_records
-from archiver.extraction_pool import ExtractionPool, Outcome
+from archiver.extraction_pool import Extracted, ExtractionPool, Outcome, PageOutcome, RangeItem
 from archiver.issue_pages import IssuePages
 from archiver.settings import ARCHIVER_MAX_DECOMPRESSED
+from archiver.warc.ranges import record_ranges
 from archiver.warc.reader import Revisit, Skipped, WarcProblem, expand_paths, read_pages
 
-# Pages in flight per worker: enough to keep every worker busy, few enough to bound memory.
-_WINDOW_PER_WORKER = 8
+# Ranges in flight per worker, and pages when a range is taken page by page: enough to keep
+# every worker busy, few enough to bound memory.
+_RANGES_PER_WORKER = 3
+_PAGES_PER_WORKER = 8
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -54,10 +59,13 @@ def extract_warcs(
 ) -> ExtractReport:
     """Appends the records of every article page in `paths` to `output`, each record once.
 
-    Pages are extracted in worker processes (`workers`, 0: one per core), a window of them at a
-    time, and their records written in the order of the input, as one process would. A page
-    whose body is longer than `max_size` bytes decompressed is not extracted (and said so).
-    Issue-archive pages give the articles they list their `issue_page`, as in a crawl.
+    Each file is cut into ranges of whole records (`record_ranges`), which worker processes
+    (`workers`, 0: one per core) read and extract, a window of them at a time; their records
+    are written in the order of the input, as one process would. A range that fails as a whole
+    (a page past the time limit, a worker killed) is taken again page by page, so that it costs
+    only the pages that fail on their own. A page whose body is longer than `max_size` bytes
+    decompressed is not extracted (and said so). Issue-archive pages give the articles they
+    list their `issue_page`, as in a crawl.
     """
     files, problems = expand_paths(paths)
     report = ExtractReport(files=len(files), problems=problems)
@@ -65,13 +73,25 @@ def extract_warcs(
     workers = workers or os.cpu_count() or 1
     pool = ExtractionPool(workers, timeout)
     issues = IssuePages()
-    pending: deque[tuple[CapturedPage, Future[Outcome]]] = deque()
+    pending: deque[_Range] = deque()
+    damaged: set[str] = set()
+    """Files a problem ended: as in one pass, nothing after the damage is read."""
 
-    def finish_oldest() -> None:
-        page, future = pending.popleft()
-        outcome = pool.outcome(future)
+    def take(item: RangeItem) -> None:
+        if isinstance(item, WarcProblem):
+            report.problems.append(item)
+            damaged.add(item.path)
+        elif isinstance(item, Skipped):
+            report.failures.append(f"{item.url}: not extracted ({item.reason})")
+        elif isinstance(item, Revisit):
+            report.revisits += 1
+        else:
+            report.pages += 1
+            record(item.url, item.extracted)
+
+    def record(url: str, outcome: Extracted) -> None:
         if outcome.failure is not None:
-            report.failures.append(f"{page.page.url}: extraction {outcome.failure}")
+            report.failures.append(f"{url}: extraction {outcome.failure}")
         elif outcome.listing is not None:
             report.issue_archives += 1
             issues.learn(outcome.listing)
@@ -84,20 +104,28 @@ def extract_warcs(
         else:
             report.records_unchanged += 1
 
+    def finish_oldest() -> None:
+        chunk = pending.popleft()
+        if chunk.path in damaged:
+            return
+        items = pool.range_items(chunk.future)
+        if isinstance(items, str):
+            logger.warning(
+                "%s: bytes %d on: %s; extracting them page by page", chunk.path, chunk.start, items
+            )
+            items = _page_by_page(pool, chunk, max_size, workers)
+        for item in items:
+            take(item)
+
     try:
         for path in files:
-            for item in read_pages(path, max_size):
-                if isinstance(item, WarcProblem):
-                    report.problems.append(item)
-                elif isinstance(item, Skipped):
-                    report.failures.append(f"{item.url}: not extracted ({item.reason})")
-                elif isinstance(item, Revisit):
-                    report.revisits += 1
-                else:
-                    report.pages += 1
-                    pending.append((item, pool.submit(item.page, item.warc)))
-                    if len(pending) >= workers * _WINDOW_PER_WORKER:
-                        finish_oldest()
+            for start, stop in record_ranges(path):
+                if path in damaged:
+                    break
+                future = pool.submit_range(path, start, stop, max_size)
+                pending.append(_Range(path, start, stop, future))
+                if len(pending) >= workers * _RANGES_PER_WORKER:
+                    finish_oldest()
         while pending:
             finish_oldest()
         report.issue_pages_added = issues.amend(out, out.start)
@@ -105,3 +133,31 @@ def extract_warcs(
         out.close()
         pool.close()
     return report
+
+
+@dataclass(frozen=True, slots=True)
+class _Range:
+    path: str
+    start: int
+    stop: int | None
+    future: Future[list[RangeItem]]
+
+
+def _page_by_page(
+    pool: ExtractionPool, chunk: _Range, max_size: int, workers: int
+) -> Iterator[RangeItem]:
+    """The range read here and its pages extracted each on its own, under its own time limit."""
+    window: deque[tuple[str, Future[Outcome]]] = deque()
+    for item in read_pages(chunk.path, max_size, chunk.start, chunk.stop):
+        if not isinstance(item, CapturedPage):
+            while window:  # in order: what came before the item first
+                url, future = window.popleft()
+                yield PageOutcome(url, pool.outcome(future))
+            yield item
+            continue
+        window.append((item.page.url, pool.submit(item.page, item.warc)))
+        if len(window) >= workers * _PAGES_PER_WORKER:
+            url, future = window.popleft()
+            yield PageOutcome(url, pool.outcome(future))
+    for url, future in window:
+        yield PageOutcome(url, pool.outcome(future))

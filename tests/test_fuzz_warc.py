@@ -13,10 +13,11 @@ What must hold, whatever the damage:
 - every record the reader yields before a problem is whole: its bytes, read alone, are a
   complete record (a complete gzip member holding the Content-Length it declares), and the file
   cut after the last of them (what crash recovery does) reads again without a problem;
-- the reader and the validator agree: a file the reader finds damaged fails validation.
+- the reader and the validator agree: a file the reader finds damaged fails validation;
+- a file read in the ranges `archiver extract` cuts it into reads as it does whole.
 
 Cases are derandomized (the same every run, so CI is not flaky) and not stored (no example
-database in the tree); 1,800 cases here, 1,000 more in test_fuzz_extract.py.
+database in the tree); 2,400 cases here, 1,000 more in test_fuzz_extract.py.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from archiver.warc.ranges import record_ranges
 from archiver.warc.reader import (
     Revisit,
     Skipped,
@@ -425,6 +427,34 @@ def test_fuzz_the_reader_never_raises_and_yields_only_whole_records(
                 assert len(page.page.body) <= MAX_SIZE
 
     case()
+
+
+def _read_in_ranges(path: Path) -> list[object]:
+    """read_pages over each range record_ranges cuts (one record each, the most cuts), stopped
+    at the first problem as `archiver extract` stops a file."""
+    items: list[object] = []
+    for start, stop in record_ranges(str(path), most_records=1):
+        for item in read_pages(str(path), MAX_SIZE, start, stop):
+            items.append(item)
+            if isinstance(item, WarcProblem):
+                return items
+    return items
+
+
+@pytest.mark.timeout(300)
+def test_fuzz_a_file_read_in_ranges_reads_as_it_does_whole(seed: Seed, case_file: Path) -> None:
+    cuts = 0
+
+    @settings(FUZZ, max_examples=600)
+    @given(data=damaged_warcs(seed))
+    def case(data: bytes) -> None:
+        nonlocal cuts
+        case_file.write_bytes(data)
+        cuts += len(list(record_ranges(str(case_file), most_records=1))) - 1
+        assert _read_in_ranges(case_file) == list(read_pages(str(case_file), MAX_SIZE))
+
+    case()
+    assert cuts > 600, "most damaged files are still cut into ranges before their damage"
 
 
 @pytest.mark.timeout(300)

@@ -12,6 +12,7 @@ body is decompressed only up to a size limit (a compression bomb is skipped, not
 from __future__ import annotations
 
 import contextlib
+import functools
 import io
 import itertools
 import zlib
@@ -19,7 +20,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import IO, Any, Generic, Protocol, TypeVar
+from typing import IO, Any, Generic, Protocol, TypeVar, cast
 
 import brotli
 from warcio.archiveiterator import ArchiveIterator
@@ -216,22 +217,49 @@ class WholeRecord(Generic[T]):
     value: T
 
 
+class _Window:
+    """A file that ends at byte `end` for whoever reads it: the records of one range of it.
+
+    Seeking stays free, and offsets stay those of the whole file."""
+
+    def __init__(self, handle: IO[bytes], end: int) -> None:
+        self._handle = handle
+        self._end = end
+
+    def read(self, size: int | None = -1) -> bytes:
+        room = self._end - self._handle.tell()
+        if room <= 0:
+            return b""
+        return self._handle.read(room if size is None or size < 0 else min(size, room))
+
+    def tell(self) -> int:
+        return self._handle.tell()
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        return self._handle.seek(offset, whence)
+
+
 def iter_whole_records(
-    path: str, read: Callable[[ArcWarcRecord], T]
+    path: str, read: Callable[[ArcWarcRecord], T], start: int = 0, stop: int | None = None
 ) -> Iterator[WholeRecord[T] | WarcProblem]:
     """Every complete record of a file, then a WarcProblem where the file is damaged, if it is.
 
     `read` sees each record while its content can still be read (the completeness check drains
-    it afterwards).
+    it afterwards). With `start` and `stop`, only the records from byte `start` (where a record
+    begins) up to byte `stop` are read, as if the file held no others: `record_ranges` finds
+    where a file can be cut so.
     """
-    if not looks_like_archive(path):
+    if start == 0 and not looks_like_archive(path):
         yield WarcProblem(path, 0, "not a WARC file (no WARC/ header at its start)")
         return
-    offset = end = 0
-    with open(path, "rb") as stream:
-        gzipped = stream.read(2) == b"\x1f\x8b"
-        stream.seek(0)
+    offset = end = start
+    with open(path, "rb") as handle:
+        gzipped = handle.read(2) == b"\x1f\x8b"
+        handle.seek(start)
+        stream = handle if stop is None else cast(IO[bytes], _Window(handle, stop))
         iterator = BoundedArchiveIterator(stream)
+        if start:  # as warcio knows it once past the first record, so damage reads the same
+            iterator.known_format = "warc"
         try:
             for record in iterator:
                 if not _declares_length(record):
@@ -276,22 +304,25 @@ def iter_whole_records(
             yield WarcProblem(path, where, f"damaged record ({type(exc).__name__}: {reason})")
             return
         # warcio ends quietly where a record's head is cut off: bytes left after the last whole
-        # record (other than the blank lines that end records) are the start of a lost one.
+        # record (other than the blank lines that end records) are the start of a lost one. A
+        # range ends where a record starts: what warcio passed over before it (an empty gzip
+        # member) it passes over in the whole file too.
         stream.seek(end)
-        if stream.read(1 << 16).strip():
+        if stop is None and stream.read(1 << 16).strip():
             yield WarcProblem(path, end, "the file ends inside a record (cut short?)")
 
 
 def read_pages(
-    path: str, max_size: int = ARCHIVER_MAX_DECOMPRESSED
+    path: str, max_size: int = ARCHIVER_MAX_DECOMPRESSED, start: int = 0, stop: int | None = None
 ) -> Iterator[CapturedPage | Revisit | Skipped | WarcProblem]:
-    """HTML pages (status 200) and revisits in one file, then a problem if it is damaged.
+    """HTML pages (status 200) and revisits in one file (or the range of it from `start` to
+    `stop`), then a problem if it is damaged.
 
     A page whose body is longer than `max_size` bytes once decompressed (by default the limit
     of a crawl's own decompression), or that was archived cut short, is Skipped: a crawl would
     not have extracted it either.
     """
-    for item in iter_whole_records(path, lambda record: _page(record, max_size)):
+    for item in iter_whole_records(path, functools.partial(_page, max_size=max_size), start, stop):
         if isinstance(item, WarcProblem):
             yield item
             continue
