@@ -11,6 +11,8 @@ crawl goes on. pebble manages the processes.
 from __future__ import annotations
 
 import contextlib
+import functools
+import importlib
 import logging
 import multiprocessing
 import threading
@@ -18,19 +20,18 @@ from collections.abc import Callable
 from concurrent.futures import Future, InvalidStateError, TimeoutError
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, Union
 
 from pebble import ProcessExpired, ProcessPool
 
-from archiver.crawl.captured import CapturedPage
-from archiver.crawl.links import PageLinks, page_links
-from archiver.extract import IssueArchive
-from archiver.issue_pages import read_listing
 from archiver.page import Page
-from archiver.records import Record, not_article_reason, record_from_page
-from archiver.warc.reader import Revisit, Skipped, WarcProblem, read_pages
+from archiver.records import Record
+from archiver.warc.reader import Revisit, Skipped, WarcProblem
 from archiver.warc.writer import WarcPointer
+
+if TYPE_CHECKING:
+    from archiver.crawl.links import PageLinks
+    from archiver.extract import IssueArchive
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -38,33 +39,18 @@ _WATCH_INTERVAL = 1.0
 # Workers are started fresh (not forked): the crawl process runs threads and a reactor that a
 # fork would copy in an undefined state.
 _CONTEXT = multiprocessing.get_context("spawn")
-_WARM_UP_PAGE = Page(
-    url="https://example.org/warm-up",
-    body=b"<html lang='en'><h1>Warm up</h1><p>Published Sat 25 Feb 2006, 00:00 GMT</p>"
-    b"<p>" + b"Words of a warm-up page. " * 40 + b"</p></html>",
-    content_type="text/html; charset=utf-8",
-    captured_at=datetime(2006, 2, 25, tzinfo=UTC),
-)
+Outcome = Union[Record, "IssueArchive", str]
+"""What a worker sends back for a page: see `extraction_tasks.extract_or_explain`."""
 
 
-def _warm_up() -> None:
-    """Load what extraction loads on first use (trafilatura, dateparser's English), so that the
-    first real page of a worker is not charged for it against the time limit."""
-    record_from_page(_WARM_UP_PAGE, WarcPointer("warm-up", 0, "<urn:uuid:0>", None))
+def run_task(name: str, *args: object) -> object:
+    """Runs the named task of `extraction_tasks` in a worker. The pool names tasks rather than
+    handing over functions, so that the process giving out work never imports that module."""
+    return getattr(importlib.import_module("archiver.extraction_tasks"), name)(*args)
 
 
-Outcome = Record | IssueArchive | str
-"""What a worker sends back for a page: see `extract_or_explain`."""
-
-
-def extract_or_explain(page: Page, warc: WarcPointer) -> Outcome:
-    """The page's record; the issue it lists, for an issue-archive page; or why it has none
-    ("not-article", "bot-challenge", "login-wall")."""
-    listing = read_listing(page)
-    if listing is not None:
-        return listing
-    record = record_from_page(page, warc)
-    return record if record is not None else not_article_reason(page)
+def _task(name: str) -> Callable[..., Any]:
+    return functools.partial(run_task, name)
 
 
 def _failure(future: Future[T]) -> str | None:
@@ -76,11 +62,11 @@ def _failure(future: Future[T]) -> str | None:
     except ProcessExpired as exc:
         return f"worker died ({exc})"
     except Exception as exc:  # a bug on one page must cost that page, not the crawl
-        return _error(exc)
+        return error_reason(exc)
     return None
 
 
-def _error(exc: Exception) -> str:
+def error_reason(exc: Exception) -> str:
     return f"error ({type(exc).__name__}: {exc})"
 
 
@@ -99,9 +85,9 @@ class Extracted:
     def of(cls, result: Outcome) -> Extracted:
         if isinstance(result, str):
             return cls(None, skipped=result)
-        if isinstance(result, IssueArchive):
-            return cls(None, skipped="issue-archive", listing=result)
-        return cls(result)
+        if isinstance(result, Record):
+            return cls(result)
+        return cls(None, skipped="issue-archive", listing=result)
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,22 +99,6 @@ class PageOutcome:
 
 
 RangeItem = PageOutcome | Revisit | Skipped | WarcProblem
-
-
-def extract_range(path: str, start: int, stop: int | None, max_size: int) -> list[RangeItem]:
-    """What `read_pages` finds in the range, each page extracted: one worker's task in
-    `archiver extract`, the reading of the file included."""
-    items: list[RangeItem] = []
-    for item in read_pages(path, max_size, start, stop):
-        if not isinstance(item, CapturedPage):
-            items.append(item)
-            continue
-        try:
-            extracted = Extracted.of(extract_or_explain(item.page, item.warc))
-        except Exception as exc:  # as in a task of its own: the page fails, the range goes on
-            extracted = Extracted(None, failure=_error(exc))
-        items.append(PageOutcome(item.page.url, extracted))
-    return items
 
 
 class ExtractionPool:
@@ -145,10 +115,15 @@ class ExtractionPool:
         threading.Thread(target=self._watch, name="extraction-pool-watch", daemon=True).start()
 
     def _start(self) -> ProcessPool:
-        return ProcessPool(max_workers=self._workers, initializer=_warm_up, context=_CONTEXT)
+        return ProcessPool(
+            max_workers=self._workers,
+            initializer=run_task,
+            initargs=("warm_up",),
+            context=_CONTEXT,
+        )
 
     def submit(self, page: Page, warc: WarcPointer) -> Future[Outcome]:
-        return self._schedule(extract_or_explain, page, warc)
+        return self._schedule(_task("extract_or_explain"), page, warc)
 
     def submit_range(
         self, path: str, start: int, stop: int | None, max_size: int
@@ -156,13 +131,13 @@ class ExtractionPool:
         """The pages of a range of a WARC file, read and extracted in a worker. The range has
         the time limit of one page: a few dozen pages take a fraction of it, and a range that
         runs out of it (or kills its worker) is for the caller to take page by page."""
-        return self._schedule(extract_range, path, start, stop, max_size)
+        return self._schedule(_task("extract_range"), path, start, stop, max_size)
 
     def submit_links(self, page: Page) -> Future[PageLinks]:
         """The page's links, for the crawl to follow: found in a worker, as records are."""
-        return self._schedule(page_links, page)
+        return self._schedule(_task("page_links"), page)
 
-    def _schedule(self, task: Callable[..., T], *args: object) -> Future[T]:
+    def _schedule(self, task: Callable[..., Any], *args: object) -> Future[Any]:
         with self._lock:
             if not self._pool.active:
                 self._replace()

@@ -14,18 +14,13 @@ from __future__ import annotations
 import dataclasses
 import json
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from archiver.export.jsonl import RecordWriter
-from archiver.extract import IssueArchive, read_issue_archive
-from archiver.page import Page
-from archiver.profile import profile_for_url
 from archiver.records import Record, record_id
 
-
-def read_listing(page: Page) -> IssueArchive | None:
-    """The issue a page lists, when its publication's profile calls it an issue archive."""
-    profile = profile_for_url(page.url)
-    return read_issue_archive(page, profile) if profile is not None else None
+if TYPE_CHECKING:
+    from archiver.extract import IssueArchive
 
 
 class IssuePages:
@@ -45,6 +40,8 @@ class IssuePages:
             self._by_id.setdefault(record_id(url), issue_page)
 
     def lookup(self, url: str, canonical_url: str) -> dict[str, str | None] | None:
+        if not self._by_id:  # most collections: no profile with issue archives
+            return None
         return self._by_id.get(record_id(canonical_url)) or self._by_id.get(record_id(url))
 
     def fill(self, record: Record) -> Record:

@@ -1,25 +1,21 @@
 """The article record: what a researcher loads, one JSON object per line.
 
-A record is built from a captured page and the WARC record holding its bytes, by the same code
-for a live crawl and for `archiver extract` over old WARCs, so the two give equal records.
+A record is built from a captured page and the WARC record holding its bytes (`page_records`),
+by the same code for a live crawl and for `archiver extract` over old WARCs, so the two give
+equal records. This module holds what reading and writing records needs, and nothing of
+extraction: `archiver extract`'s own process writes records its workers built.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass
-from datetime import UTC, datetime
+from dataclasses import dataclass, fields
 from functools import cache
 from importlib import resources
 from typing import Any
 
-from archiver import __version__
 from archiver.crawl.scope import UrlCleaner
-from archiver.extract import Extraction, blocked_page, extract_article
-from archiver.page import Page
-from archiver.profile import profile_for_url
-from archiver.warc.writer import WarcPointer
 
 SCHEMA_VERSION = "1.1"
 
@@ -59,9 +55,12 @@ class Record:
     extractor: dict[str, Any]
 
     def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        """The record's fields as a dict to write out; its lists and dicts are the record's own
+        (dataclasses.asdict copied every value of every record, the writer's biggest cost)."""
+        return {name: getattr(self, name) for name in _FIELDS}
 
 
+_FIELDS = tuple(field.name for field in fields(Record))
 _CONTENT_FIELDS = (
     "headline",
     "standfirst",
@@ -84,54 +83,6 @@ def content_key(record: dict[str, Any]) -> tuple[str, str]:
     """Two records with the same key say the same thing about the same article."""
     content = json.dumps([record.get(f) for f in _CONTENT_FIELDS], ensure_ascii=False)
     return record["id"], hashlib.sha256(content.encode("utf-8")).hexdigest()
-
-
-def build_record(
-    extraction: Extraction,
-    page: Page,
-    warc: WarcPointer,
-    profile_name: str | None,
-    issue_page: dict[str, str | None] | None = None,
-) -> Record:
-    return Record(
-        id=record_id(extraction.canonical_url),
-        url=page.url,
-        canonical_url=extraction.canonical_url,
-        publication=extraction.publication,
-        headline=extraction.headline,
-        standfirst=extraction.standfirst,
-        byline=extraction.byline,
-        authors=list(extraction.authors),
-        date=extraction.date,
-        issue=extraction.issue,
-        volume=extraction.volume,
-        body=extraction.body,
-        language=extraction.language,
-        section=extraction.section,
-        tags=list(extraction.tags),
-        images=[image.as_dict() for image in extraction.images],
-        word_count=extraction.word_count,
-        access=extraction.access,
-        source=extraction.source.as_dict() if extraction.source is not None else None,
-        issue_page=issue_page,
-        warc=warc.as_dict(),
-        extracted_at=datetime.now(UTC).isoformat(timespec="seconds"),
-        extractor={"name": "archiver", "version": __version__, "profile": profile_name},
-    )
-
-
-def record_from_page(page: Page, warc: WarcPointer) -> Record | None:
-    """The record of a page, or None when the page is not an article."""
-    profile = profile_for_url(page.url)
-    extraction = extract_article(page, profile)
-    if extraction is None:
-        return None
-    return build_record(extraction, page, warc, profile.name if profile else None)
-
-
-def not_article_reason(page: Page) -> str:
-    """Why a page gave no record: "bot-challenge", "login-wall", or "not-article"."""
-    return blocked_page(page) or "not-article"
 
 
 @cache

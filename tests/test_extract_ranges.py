@@ -15,8 +15,8 @@ from warcio.warcwriter import WARCWriter
 
 from archiver.crawl.captured import CapturedPage
 from archiver.page import Page
+from archiver.page_records import record_from_page
 from archiver.rebuild import extract_warcs
-from archiver.records import record_from_page
 from archiver.warc.ranges import RANGE_RECORDS, record_ranges
 from archiver.warc.reader import read_pages
 from tests.article_page import page

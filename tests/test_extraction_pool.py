@@ -12,7 +12,7 @@ import pytest
 
 from archiver.extraction_pool import ExtractionPool
 from archiver.page import Page
-from archiver.records import record_from_page
+from archiver.page_records import record_from_page
 from archiver.warc.writer import WarcPointer
 
 FIXTURE = Path(__file__).parent / "fixtures" / "socialist_worker_article.html"

@@ -18,10 +18,11 @@ from archiver.demo.server import DemoServer
 from archiver.export.jsonl import RecordWriter, read_records
 from archiver.export.latest import latest_records
 from archiver.extract import IssueArchive
-from archiver.extraction_pool import extract_or_explain
+from archiver.extraction_tasks import extract_or_explain
 from archiver.issue_pages import IssuePages
 from archiver.page import Page
-from archiver.records import Record, record_from_page, record_id
+from archiver.page_records import record_from_page
+from archiver.records import Record, record_id
 from archiver.warc.writer import WarcPointer
 from tests.article_page import page
 from tests.conftest import crawl, run_archiver

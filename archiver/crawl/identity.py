@@ -7,10 +7,12 @@ them; a crawl without a contact says so in its log.
 from __future__ import annotations
 
 import logging
-
-from scrapy.settings import Settings
+from typing import TYPE_CHECKING
 
 from archiver import __version__
+
+if TYPE_CHECKING:  # archiver.settings reads user_agent: loading it must not load Scrapy
+    from scrapy.settings import Settings
 
 logger = logging.getLogger(__name__)
 PROJECT_URL = "https://github.com/archiver-project/archiver"
