@@ -43,14 +43,15 @@ Outcome = Union[Record, "IssueArchive", str]
 """What a worker sends back for a page: see `extraction_tasks.extract_or_explain`."""
 
 
-def run_task(name: str, *args: object) -> object:
-    """Runs the named task of `extraction_tasks` in a worker. The pool names tasks rather than
-    handing over functions, so that the process giving out work never imports that module."""
-    return getattr(importlib.import_module("archiver.extraction_tasks"), name)(*args)
+def run_task(module: str, name: str, *args: object) -> object:
+    """Runs a task in a worker, named by its module: the process giving out work never imports
+    the modules that do the work (`extraction_tasks`; `archiver.crawl.links`, Scrapy's, which
+    only a crawl's workers need)."""
+    return getattr(importlib.import_module(module), name)(*args)
 
 
-def _task(name: str) -> Callable[..., Any]:
-    return functools.partial(run_task, name)
+def _task(name: str, module: str = "archiver.extraction_tasks") -> Callable[..., Any]:
+    return functools.partial(run_task, module, name)
 
 
 def _failure(future: Future[T]) -> str | None:
@@ -117,8 +118,7 @@ class ExtractionPool:
     def _start(self) -> ProcessPool:
         return ProcessPool(
             max_workers=self._workers,
-            initializer=run_task,
-            initargs=("warm_up",),
+            initializer=_task("warm_up"),
             context=_CONTEXT,
         )
 
@@ -135,7 +135,7 @@ class ExtractionPool:
 
     def submit_links(self, page: Page) -> Future[PageLinks]:
         """The page's links, for the crawl to follow: found in a worker, as records are."""
-        return self._schedule(_task("page_links"), page)
+        return self._schedule(_task("page_links", "archiver.crawl.links"), page)
 
     def _schedule(self, task: Callable[..., Any], *args: object) -> Future[Any]:
         with self._lock:

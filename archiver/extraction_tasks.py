@@ -1,5 +1,5 @@
 """What the extraction workers run: a page to its record, a range of a WARC file to the records
-of its pages, a page to its links.
+of its pages.
 
 Only the workers import this module (the pool hands them tasks by name, `run_task`): the process
 handing out the work, `archiver extract`'s own above all, then loads neither the extraction rules
@@ -11,7 +11,6 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from archiver.crawl.captured import CapturedPage
-from archiver.crawl.links import page_links
 from archiver.extract import IssueArchive, read_issue_archive
 from archiver.extraction_pool import Extracted, Outcome, PageOutcome, RangeItem, error_reason
 from archiver.page import Page
@@ -19,8 +18,6 @@ from archiver.page_records import not_article_reason, record_from_page
 from archiver.profile import profile_for_url
 from archiver.warc.reader import read_pages
 from archiver.warc.writer import WarcPointer
-
-__all__ = ["extract_or_explain", "extract_range", "page_links", "warm_up"]
 
 _WARM_UP_PAGE = Page(
     url="https://example.org/warm-up",
