@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, Union
 
 from pebble import ProcessExpired, ProcessPool
 
+from archiver.export.jsonl import RecordLine
 from archiver.page import Page
 from archiver.records import Record
 from archiver.warc.reader import Revisit, Skipped, WarcProblem
@@ -93,10 +94,12 @@ class Extracted:
 
 @dataclass(frozen=True, slots=True)
 class PageOutcome:
-    """A page of a WARC range and what extraction made of it."""
+    """A page of a WARC range and what extraction made of it; its record also as the line to
+    write, unless it has none."""
 
     url: str
     extracted: Extracted
+    line: RecordLine | None = None
 
 
 RangeItem = PageOutcome | Revisit | Skipped | WarcProblem

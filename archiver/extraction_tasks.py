@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from archiver.crawl.captured import CapturedPage
+from archiver.export.jsonl import RecordLine
 from archiver.extract import IssueArchive, read_issue_archive
 from archiver.extraction_pool import Extracted, Outcome, PageOutcome, RangeItem, error_reason
 from archiver.page import Page
@@ -62,5 +63,6 @@ def extract_range(path: str, start: int, stop: int | None, max_size: int) -> lis
             extracted = Extracted.of(extract_or_explain(item.page, item.warc))
         except Exception as exc:  # as in a task of its own: the page fails, the range goes on
             extracted = Extracted(None, failure=error_reason(exc))
-        items.append(PageOutcome(item.page.url, extracted))
+        line = RecordLine.of(extracted.record) if extracted.record is not None else None
+        items.append(PageOutcome(item.page.url, extracted, line))
     return items

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from archiver.crawl.captured import CapturedPage
-from archiver.export.jsonl import RecordWriter, read_records
+from archiver.export.jsonl import RecordLine, RecordWriter, read_records
 from archiver.extraction_pool import Extracted, ExtractionPool, Outcome, PageOutcome, RangeItem
 from archiver.issue_pages import IssuePages
 from archiver.settings import ARCHIVER_MAX_DECOMPRESSED
@@ -87,9 +87,9 @@ def extract_warcs(
             report.revisits += 1
         else:
             report.pages += 1
-            record(item.url, item.extracted)
+            record(item.url, item.extracted, item.line)
 
-    def record(url: str, outcome: Extracted) -> None:
+    def record(url: str, outcome: Extracted, line: RecordLine | None = None) -> None:
         if outcome.failure is not None:
             report.failures.append(f"{url}: extraction {outcome.failure}")
         elif outcome.listing is not None:
@@ -99,10 +99,12 @@ def extract_warcs(
             report.not_articles += 1
             if outcome.skipped != "not-article":
                 report.blocked[outcome.skipped] = report.blocked.get(outcome.skipped, 0) + 1
-        elif out.write(issues.fill(outcome.record)):
-            report.records_written += 1
         else:
-            report.records_unchanged += 1
+            filled = issues.fill(outcome.record)
+            if out.write(line if line is not None and filled is outcome.record else filled):
+                report.records_written += 1
+            else:
+                report.records_unchanged += 1
 
     def finish_oldest() -> None:
         chunk = pending.popleft()

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -43,6 +44,21 @@ def _cut_torn_tail(path: Path) -> None:
     logger.warning("Cut an incomplete last line off %s (left by an interrupted run)", path)
 
 
+@dataclass(frozen=True, slots=True)
+class RecordLine:
+    """A record as its file holds it, with the key that tells a repeat: made where the record is
+    built (an extraction worker of `archiver extract`), so that the process writing the file
+    only appends lines."""
+
+    key: tuple[str, str]
+    line: str
+
+    @classmethod
+    def of(cls, record: Record) -> RecordLine:
+        data = record.as_dict()
+        return cls(content_key(data), _line(data))
+
+
 class RecordWriter:
     """Appends records to a JSON Lines file, skipping those the collection holds unchanged.
 
@@ -60,14 +76,13 @@ class RecordWriter:
         """Where this writer's first record goes: what it appends lies from here on."""
         self._handle: TextIO = open(path, "a", encoding="utf-8")  # noqa: SIM115
 
-    def write(self, record: Record) -> bool:
+    def write(self, record: Record | RecordLine) -> bool:
         """Appends the record and returns True, or returns False if it is already there."""
-        data = record.as_dict()
-        key = content_key(data)
-        if key in self._known:
+        written = record if isinstance(record, RecordLine) else RecordLine.of(record)
+        if written.key in self._known:
             return False
-        self._known.add(key)
-        self._handle.write(_line(data))
+        self._known.add(written.key)
+        self._handle.write(written.line)
         self._handle.flush()
         return True
 
