@@ -22,6 +22,7 @@ _LOCKED_TIERS = {"locked", "metered", "premium", "subscriber", "subscription"}
 _MAY_NAME_PAYWALL = etree.XPath(
     ".//*[contains(@class, 'aywall') or contains(@id, 'aywall') or contains(@class, 'regwall')]"
 )
+_CLASSES_AND_IDS = etree.XPath(".//*/@class | .//*/@id", smart_strings=False)
 
 
 def page_access(metadata: Metadata, article: HtmlElement | None) -> str | None:
@@ -49,5 +50,10 @@ def _declared(metadata: Metadata) -> str | None:
 
 
 def _has_paywall_box(article: HtmlElement) -> bool:
+    # Most articles name nothing so, which their classes and ids all at once tell: read in C,
+    # faster than the XPath tries its predicate element by element.
+    names = "\n".join(_CLASSES_AND_IDS(article))
+    if "aywall" not in names and "regwall" not in names:
+        return False
     named = _MAY_NAME_PAYWALL(article)
     return any(not role_words(element).isdisjoint(_PAYWALL_WORDS) for element in named)

@@ -9,10 +9,12 @@ what still slips through is dropped per paragraph, with exact repeats.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from copy import copy
 
 import trafilatura
 from lxml import etree
 from lxml.html import HtmlElement
+from trafilatura.settings import Extractor
 
 from archiver.extract.classnames import role_words, vocabulary
 from archiver.extract.furniture import (
@@ -26,6 +28,11 @@ from archiver.extract.layout import Layout, link_share
 from archiver.extract.text import PARAGRAPH_BREAK, clean, word_count
 
 _MARK = "data-archiver-furniture"
+# The marked elements, by way of their marks: a predicate tried on every element costs more.
+_PRUNE = f"//@{_MARK}/.."
+# Only the body tree is read: a text output format spares its rendering as plain text, which
+# the "python" format makes.
+_OPTIONS = Extractor(output_format="txt", fast=True, comments=False, images=False, links=False)
 _MAX_FURNITURE_SHARE = 1 / 3
 # trafilatura's output tags; "div" comes from its fallback extractors.
 _CONTAINERS = ("list", "quote", "table", "div")
@@ -49,23 +56,21 @@ def extract_paragraphs(
     _mark_furniture(tree, layout, keep)
     _mark_paragraph_breaks(tree)
     _join_drop_caps(tree)
-    # Only the body tree is read: a text output format spares its rendering as plain text,
-    # which the "python" format makes.
-    document = trafilatura.bare_extraction(
-        tree,
-        url=url,
-        include_comments=False,
-        fast=True,
-        include_images=False,
-        include_links=False,
-        prune_xpath=f"//*[@{_MARK}]",
-        output_format="txt",
-    )
+    document = trafilatura.bare_extraction(tree, prune_xpath=_PRUNE, options=_options(url))
     if document is None or document.body is None:
         return []
     for line_break in document.body.iter("lb"):  # one <br>: the words either side stay apart
         line_break.text = " "
-    return _with_other_chunks(tree, layout, list(_paragraphs(document.body)))
+    return _with_other_chunks(tree, layout, list(_paragraphs(document.body, layout)))
+
+
+def _options(url: str) -> Extractor:
+    """trafilatura's options for one page: a copy of _OPTIONS naming its URL, as trafilatura's
+    own command line sets one Extractor's URL per page (building one reads its config again)."""
+    options = copy(_OPTIONS)
+    options.url = url
+    options.source = url.encode("utf-8", "replace").decode("utf-8")
+    return options
 
 
 def _with_other_chunks(tree: HtmlElement, layout: Layout, paragraphs: list[str]) -> list[str]:
@@ -168,8 +173,10 @@ def _mark_furniture(tree: HtmlElement, layout: Layout, keep: Iterable[HtmlElemen
             card.set(_MARK, "")
     tried: set[HtmlElement] = set()
     for block in layout.blocks:  # appeal boxes hold paragraphs and headings like the text's own
+        if block.element.tag not in _APPEAL_BLOCKS:
+            continue
         parent = block.element.getparent()
-        if block.element.tag not in _APPEAL_BLOCKS or parent is None or parent in tried:
+        if parent is None or parent in tried:
             continue
         tried.add(parent)
         if parent not in protected and not _pruned(parent) and is_appeal_box(parent):
@@ -228,25 +235,29 @@ def _densest_container(layout: Layout) -> HtmlElement | None:
     return max(weight, key=weight.__getitem__, default=None)
 
 
-def _paragraphs(container: HtmlElement) -> Iterator[str]:
+def _paragraphs(container: HtmlElement, layout: Layout) -> Iterator[str]:
     """Paragraphs of trafilatura's output tree, whose loose text may sit in tails of headings."""
     run = [container.text or ""]
     for child in container:
-        if child.tag in _UNITS:
-            yield from _split("".join(run))
+        tag = child.tag
+        if tag in _UNITS:
+            yield from _split("".join(run), layout)
             run = []
-            if child.tag in _CONTAINERS and any(c.tag in _UNITS for c in child):
-                yield from _paragraphs(child)
-            elif child.tag == "row":
+            if tag in _CONTAINERS and any(c.tag in _UNITS for c in child):
+                yield from _paragraphs(child, layout)
+            elif tag == "row":
                 yield clean(" ".join(clean("".join(cell.itertext())) for cell in child))
             else:
-                yield from _split("".join(child.itertext()))
+                yield from _split("".join(child.itertext()), layout)
         else:  # inline markup: hi, ref, lb
             run.append("".join(child.itertext()))
         run.append(child.tail or "")
-    yield from _split("".join(run))
+    yield from _split("".join(run), layout)
 
 
-def _split(text: str) -> list[str]:
+def _split(text: str, layout: Layout) -> list[str]:
     """Paragraphs of a text: two <br> part paragraphs, one is a space."""
-    return [p for p in (clean(part) for part in text.split(PARAGRAPH_BREAK)) if p]
+    if PARAGRAPH_BREAK not in text:  # most text: one paragraph, or none
+        text = layout.clean(text)
+        return [text] if text else []
+    return [p for p in (layout.clean(part) for part in text.split(PARAGRAPH_BREAK)) if p]

@@ -15,6 +15,8 @@ from lxml.html import HtmlElement
 
 _SPLIT = re.compile(r"[\s_\-:./]+")
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
+_ROLE_ATTRIBUTES = frozenset(("class", "id", "itemprop", "role"))
+_NO_WORDS: frozenset[str] = frozenset()
 
 
 def vocabulary(words: str) -> frozenset[str]:
@@ -24,6 +26,8 @@ def vocabulary(words: str) -> frozenset[str]:
 
 def role_words(element: HtmlElement) -> frozenset[str]:
     """Lower-case words of the element's class, id, itemprop and role attributes."""
+    if _ROLE_ATTRIBUTES.isdisjoint(element.keys()):  # most elements: one call, not four reads
+        return _NO_WORDS
     get = element.get
     return _words(get("class"), get("id"), get("itemprop"), get("role"))
 

@@ -12,6 +12,7 @@ read as windows-1252.
 from __future__ import annotations
 
 import re
+from codecs import BOM_UTF8
 
 from w3lib.encoding import html_to_unicode, read_bom
 
@@ -36,32 +37,56 @@ _BINARY_SIGNATURES = (
 )
 # C0 controls other than tab, newline, form feed and carriage return: rare in real text.
 _CONTROL = re.compile(rb"[\x00-\x08\x0b\x0e-\x1a\x1c-\x1f]")
+_NOT_BINARY_CONTROL = bytes(b for b in range(256) if not _CONTROL.match(bytes([b])))
 _CONTROL_TEXT = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f]")
 _NOT_CONTROL = bytes(b for b in range(256) if not _CONTROL_TEXT.match(chr(b)))
 _UTF8_MULTIBYTE = re.compile(
     rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
 )
 _SINGLE_BYTE_WESTERN = {"cp1252", "iso8859-15"}  # w3lib's names; latin-1 and ASCII become cp1252
+_ASCII_BYTES = {"utf-8", *_SINGLE_BYTE_WESTERN}
 _SNIFF_BYTES = 4096
 
 
 def decode_html(body: bytes, content_type: str | None) -> str | None:
     """The page as text, or None when the bytes are empty or binary."""
-    if not body.strip() or _looks_binary(body):
+    decoded = decode_page(body, content_type)
+    return decoded[0] if decoded is not None else None
+
+
+def decode_page(body: bytes, content_type: str | None) -> tuple[str, bool] | None:
+    """The page as text, and whether that text is the bytes read as UTF-8 and nothing else (a
+    parser may take the bytes then, which spares encoding the text again); None when the
+    bytes are empty or binary."""
+    if not body or body.isspace() or _looks_binary(body):  # isspace: strip() copies the page
         return None
     encoding, text = html_to_unicode(content_type, body, auto_detect_fun=_sniff)
+    as_read = False
     if encoding in _SINGLE_BYTE_WESTERN and _is_utf8(body):
-        text = body.decode("utf-8")
-    elif encoding == "utf-8" and _sniff(body) == "cp1252":
-        text = body.decode("cp1252", errors="replace")
-    return _CONTROL_TEXT.sub("", text) if _has_control(text) else text
+        text, as_read = body.decode("utf-8"), True
+    elif encoding == "utf-8":
+        # Bytes that are not UTF-8 decode to U+FFFD: a page without one is UTF-8, unsniffed
+        # (the text leaves out a byte order mark the bytes start with).
+        if "\ufffd" not in text:
+            as_read = not body.startswith(BOM_UTF8)
+        elif _sniff(body) == "cp1252":
+            text = body.decode("cp1252", errors="replace")
+    # In these encodings a byte below 0x80 is always that ASCII character: the control
+    # characters of the text are the control bytes of the page, which need no encoding.
+    if encoding in _ASCII_BYTES:
+        controlled = _has_control(body)
+    else:
+        controlled = _has_control(text.encode("utf-8", "surrogatepass"))
+    if controlled:
+        return _CONTROL_TEXT.sub("", text), False
+    return text, as_read
 
 
-def _has_control(text: str) -> bool:
-    """Whether the text holds a control character: the regex would walk the whole page a
+def _has_control(encoded: bytes) -> bool:
+    """Whether text, encoded, holds a control character: the regex would walk the whole page a
     character at a time, bytes.translate finds them in one C pass (in UTF-8 they are single
     bytes, which no other character uses)."""
-    return bool(text.encode("utf-8", "surrogatepass").translate(None, _NOT_CONTROL))
+    return bool(encoded.translate(None, _NOT_CONTROL))
 
 
 def _looks_binary(body: bytes) -> bool:
@@ -70,7 +95,7 @@ def _looks_binary(body: bytes) -> bool:
     head = body[:_SNIFF_BYTES]
     if head.startswith(_BINARY_SIGNATURES):
         return True
-    return len(_CONTROL.findall(head)) > len(head) * 0.1
+    return len(head.translate(None, _NOT_BINARY_CONTROL)) > len(head) * 0.1
 
 
 def _is_utf8(body: bytes) -> bool:

@@ -15,7 +15,6 @@ from archiver.extract.body import extract_paragraphs, tidy
 from archiver.extract.byline import Byline, find_biography, find_byline
 from archiver.extract.canonical import canonical_url
 from archiver.extract.dates import publication_date, selected_date
-from archiver.extract.decode import decode_html
 from archiver.extract.extraction import Extraction
 from archiver.extract.furniture import caption_keys, is_caption
 from archiver.extract.headline import Headline, find_headline
@@ -25,7 +24,7 @@ from archiver.extract.language import page_language
 from archiver.extract.layout import Block, Layout
 from archiver.extract.metadata import read_metadata
 from archiver.extract.page_type import Evidence, is_article
-from archiver.extract.parse import parse_html, remove_code
+from archiver.extract.parse import parse_page, remove_code
 from archiver.extract.publication import site_names
 from archiver.extract.repair import repair_text
 from archiver.extract.selectors import Selected, select
@@ -45,8 +44,7 @@ def extract_article(page: Page, profile: Profile | None = None) -> Extraction | 
     says_article = profile.says_article(page.url) if profile is not None else None
     if says_article is False:
         return None
-    text = decode_html(page.body, page.content_type)
-    tree = parse_html(text) if text is not None else None
+    tree = parse_page(page.body, page.content_type)
     if tree is None or blocked_reason(tree) is not None:
         return None
     metadata = read_metadata(tree)
@@ -138,8 +136,7 @@ def extract_article(page: Page, profile: Profile | None = None) -> Extraction | 
 def blocked_page(page: Page) -> str | None:
     """ "bot-challenge" or "login-wall" when the page stands in front of an article, else None:
     asked of pages that gave no article, so the crawl and `archiver extract` can count them."""
-    text = decode_html(page.body, page.content_type)
-    tree = parse_html(text) if text is not None else None
+    tree = parse_page(page.body, page.content_type)
     return blocked_reason(tree) if tree is not None else None
 
 

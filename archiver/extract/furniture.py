@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+from lxml import etree
 from lxml.html import HtmlElement
 
 from archiver.extract.classnames import role_words, vocabulary
@@ -34,6 +35,11 @@ FURNITURE_WORDS = vocabulary(
     """
 )
 _CAPTION_WORDS = vocabulary("caption captions credit credits copyright")
+# The attributes classnames.role_words reads, of every element.
+_ROLE_NAMES = etree.XPath(
+    "descendant-or-self::*/@class | descendant-or-self::*/@id"
+    " | descendant-or-self::*/@itemprop | descendant-or-self::*/@role"
+)
 _BYLINE_WORDS = vocabulary("byline author authors")
 _CARD_TAGS = vocabulary("article div li section")
 _LIST_TAGS = vocabulary("ul ol")
@@ -51,27 +57,37 @@ _LINK_LIST_ITEMS = 3
 _CARD_PARAGRAPHS, _CARD_CHARS, _TITLE_WORDS = 2, 600, 3
 
 # Lines that are furniture whatever element holds them; matched only on short paragraphs.
-_FURNITURE_TEXT = re.compile(
+# Two patterns, since a regex of many alternatives tries each at every position of the line:
+# what opens a line is tried at its start alone, and the phrases found anywhere only where a
+# word starts with one of their first letters, or at "(" and "\u00a9".
+_FURNITURE_LINE = re.compile(
     r"""
-    \bshare\s+(?:this|on|via)\b | ^share\b | \bsubscri(?:be|ption)\b | \bnewsletter\b
-    | \bsign\ up\b | \bclick\ here\b | \bfollow\ us\b | \bhome\ ?screen\b
-    | \bdownload\ (?:our|the)\ app\b | \babonnier | \babonnez | \bartikel\ teilen\b | \bpartager\b
-    | \((?:pic|picture|photo|foto|image|bild)s?\s*: | ^(?:pic|picture|photo|foto|image|bild)s?\s*:
-    | ^(?:tags|topics|keywords|schlagw\u00f6rter|themen|filed\ under)\s*:
-    | ^(?:read|see|watch)\ more\b | ^more\ on\b | ^don\W?t\ miss\b
-    | ^\(?(?:leggi\ anche|lesen\ sie\ auch|lire\ aussi|lea\ tambi\u00e9n|read\ also)\b
-    | ^\u00a9 | \u00a9\s*(?:19|20)\d\d | \bcopyright\s+(?:\u00a9\s*)?[\w.-]+\s+(?:19|20)\d\d
-    | \b(?:photos?|pictures?|images?)\s*\u00a9
-    | ^you\ (?:may|might)\ also\ (?:like|enjoy) | ^also\ on\ \S+\.\w+ | \bshare\ it\ with\b
-    | ^(?:advertisement|anzeige|werbung|publicit\u00e9|article\ information
+    share\b | (?:pic|picture|photo|foto|image|bild)s?\s*:
+    | (?:tags|topics|keywords|schlagw\u00f6rter|themen|filed\ under)\s*:
+    | (?:read|see|watch)\ more\b | more\ on\b | don\W?t\ miss\b
+    | \(?(?:leggi\ anche|lesen\ sie\ auch|lire\ aussi|lea\ tambi\u00e9n|read\ also)\b
+    | \u00a9 | you\ (?:may|might)\ also\ (?:like|enjoy) | also\ on\ \S+\.\w+
+    | (?:advertisement|anzeige|werbung|publicit\u00e9|article\ information
         |related\ (?:articles|stories)|read\ more|more\ on\ this(?:\ story)?|see\ also
         |also\ read|most\ read|tags|topics)\s*:?$
+    """,
+    re.IGNORECASE | re.VERBOSE,
+)
+_FURNITURE_PHRASE = re.compile(
+    r"""
+    \b(?=[acdfhinps])(?:share\s+(?:this|on|via)\b | subscri(?:be|ption)\b | newsletter\b
+        | sign\ up\b | click\ here\b | follow\ us\b | home\ ?screen\b
+        | download\ (?:our|the)\ app\b | abonnier | abonnez | artikel\ teilen\b | partager\b
+        | copyright\s+(?:\u00a9\s*)?[\w.-]+\s+(?:19|20)\d\d
+        | (?:photos?|pictures?|images?)\s*\u00a9 | share\ it\ with\b)
+    | \((?:pic|picture|photo|foto|image|bild)s?\s*: | \u00a9\s*(?:19|20)\d\d
     """,
     re.IGNORECASE | re.VERBOSE,
 )
 _SHORT = 200
 _PARTICULARS_LINE, _PARTICULARS_OTHER_WORDS = 80, 2
 _WORD = re.compile(r"[^\W\d_]+")
+_DIGIT = re.compile(r"\d")
 _CAPTION_PREFIX = 20
 
 
@@ -83,9 +99,10 @@ def is_furniture_element(element: HtmlElement) -> bool:
 
 def is_named_furniture(element: HtmlElement) -> bool:
     """Furniture by tag, class or shape, teaser cards aside (see `teaser_cards`)."""
-    if element.tag in FURNITURE_TAGS or not role_words(element).isdisjoint(FURNITURE_WORDS):
+    tag = element.tag
+    if tag in FURNITURE_TAGS or not role_words(element).isdisjoint(FURNITURE_WORDS):
         return True
-    return element.tag in _LIST_TAGS and is_link_list(element)
+    return tag in _LIST_TAGS and is_link_list(element)
 
 
 def teaser_cards(root: HtmlElement) -> list[HtmlElement]:
@@ -108,7 +125,7 @@ def teaser_cards(root: HtmlElement) -> list[HtmlElement]:
 def is_appeal_box(element: HtmlElement) -> bool:
     """A small box asking the reader to subscribe, donate or sign up, with its button or link:
     templates print them between and after the paragraphs of the text, classed or not."""
-    if element.find(".//a") is None and element.find(".//button") is None:
+    if next(element.iterdescendants("a", "button"), None) is None:
         return False
     text = element.text_content()
     return len(text) <= _APPEAL_CHARS and _APPEAL.search(text) is not None
@@ -149,12 +166,18 @@ def is_furniture_text(text: str) -> bool:
     """Share and subscribe lines, credits, section labels, and date or issue lines."""
     if len(text) > _SHORT:
         return False
-    return _FURNITURE_TEXT.search(text) is not None or is_particulars_line(text)
+    return (
+        _FURNITURE_LINE.match(text) is not None
+        or _FURNITURE_PHRASE.search(text) is not None
+        or is_particulars_line(text)
+    )
 
 
 def is_particulars_line(text: str) -> bool:
     """A short line printing a date or an issue number and a few words more at most."""
-    if len(text) > _PARTICULARS_LINE:
+    # Dates and issue numbers all print a digit; their patterns, slow to try at every position
+    # of a line, are left the lines that have one.
+    if len(text) > _PARTICULARS_LINE or _DIGIT.search(text) is None:
         return False
     rest = remove_printed_dates(remove_issue_labels(text))
     if rest == text:
@@ -166,10 +189,15 @@ def is_particulars_line(text: str) -> bool:
 
 def caption_keys(tree: HtmlElement) -> set[str]:
     """Comparable texts of every caption and photo credit, however the page marks them up."""
+    # An element named for a caption has a role name holding a caption word (in some case):
+    # the names are read in C, and only their few elements asked for their role words.
+    named = []
+    for name in _ROLE_NAMES(tree):
+        lowered = name.lower()
+        if "caption" in lowered or "credit" in lowered or "copyright" in lowered:
+            named.append(name.getparent())
     keys = set()
-    for element in tree.iter():
-        if not isinstance(element.tag, str):
-            continue
+    for element in [*tree.iter("figcaption"), *named]:
         if element.tag == "figcaption" or not role_words(element).isdisjoint(_CAPTION_WORDS):
             key = comparable(element_text(element))
             if key:

@@ -14,9 +14,8 @@ from datetime import UTC, datetime
 from urllib.parse import urljoin, urlsplit
 
 from archiver.extract.dates import selected_date
-from archiver.extract.decode import decode_html
 from archiver.extract.issue import issue_number
-from archiver.extract.parse import parse_html, remove_code
+from archiver.extract.parse import parse_page, remove_code
 from archiver.extract.text import element_text
 from archiver.page import Page
 from archiver.profile import Profile
@@ -43,8 +42,7 @@ def read_issue_archive(page: Page, profile: Profile) -> IssueArchive | None:
     the URL is no issue archive of the profile or the page states no issue."""
     if not profile.is_issue_archive(page.url):
         return None
-    text = decode_html(page.body, page.content_type)
-    tree = parse_html(text) if text is not None else None
+    tree = parse_page(page.body, page.content_type)
     if tree is None:
         return None
     remove_code(tree)

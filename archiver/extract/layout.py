@@ -11,6 +11,8 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
+from operator import itemgetter
+from typing import NamedTuple
 
 from lxml import etree
 from lxml.html import HtmlElement
@@ -33,12 +35,15 @@ _HIDDEN_CLASSES = vocabulary(
 )
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 _MATCH_PREFIX = 60
-# A run of a block's own text: start, the block's position, stop, text, the block.
-_Run = tuple[float, int, float, str, HtmlElement]
+# A run of a block's own text: start, the block's position, stop, text, the block, hidden.
+_Run = tuple[float, int, float, str, HtmlElement, bool]
+_RUN_ORDER = itemgetter(0, 1)
 
 
-@dataclass(frozen=True, slots=True)
-class Block:
+class Block(NamedTuple):
+    """One run of text (a NamedTuple: as immutable as a frozen dataclass, and made in a third of
+    the time, which counts at hundreds a page)."""
+
     element: HtmlElement
     """The block element; a container's loose text makes blocks of the container too."""
     text: str
@@ -59,37 +64,49 @@ class Layout:
         self._tree = tree
         self._order: dict[HtmlElement, int] = {}
         self._text_keys: dict[str, str] = {}
-        hidden: dict[HtmlElement, bool] = {}
+        order = self._order
+        verdicts: dict[HtmlElement, bool] = {}
         runs: list[_Run] = []
         # One walk of the page: each block's own text is gathered until a child block
         # interrupts it, and resumes after that child's last element (the parser keeps no
         # comments, so every node walked is an element and its walk index is its position).
         open_blocks: list[_OpenBlock] = []
+        current: _OpenBlock | None = None  # the innermost open block, whose run `parts` gathers
+        parts: list[str] = []
         position = -1
         for event, node in etree.iterwalk(tree, events=("start", "end")):
             if event == "start":
                 position += 1
-                self._order[node] = position
-                hidden[node] = hidden.get(node.getparent(), False) or _hides(node)
-                if node.tag in BLOCK_TAGS:
-                    if open_blocks:
-                        open_blocks[-1].close_run(position - 0.5, runs)
-                    open_blocks.append(_OpenBlock(node, position, position, [node.text or ""]))
-                elif open_blocks:
-                    open_blocks[-1].parts.append(" " if node.tag == "br" else node.text or "")
-            elif node.tag in BLOCK_TAGS:
+                order[node] = position
+                tag = node.tag
+                if tag in BLOCK_TAGS:
+                    if current is not None:
+                        current.close_run(position - 0.5, runs)
+                    parts = [node.text or ""]
+                    current = _OpenBlock(
+                        node, position, _is_hidden(node, verdicts), position, parts
+                    )
+                    open_blocks.append(current)
+                elif current is not None:
+                    parts.append(" " if tag == "br" else node.text or "")
+            elif current is None:
+                continue
+            elif current.element is node:  # the block ends
                 open_blocks.pop().close_run(position, runs)
-                if open_blocks:
-                    open_blocks[-1].resume(position + 0.5, node.tail or "")
-            elif open_blocks:
-                open_blocks[-1].parts.append(node.tail or "")
+                current = open_blocks[-1] if open_blocks else None
+                if current is not None:
+                    parts = [node.tail or ""]
+                    current.resume(position + 0.5, parts)
+            else:
+                parts.append(node.tail or "")
         # Page order; a parent's run and a child's that start at one position keep the
         # parent's first.
-        runs.sort(key=lambda run: run[:2])
+        runs.sort(key=_RUN_ORDER)
         self.blocks: tuple[Block, ...] = tuple(
-            Block(element, text, start, stop, hidden[element], self.key(text))
-            for start, _, stop, text, element in runs
+            Block(element, text, start, stop, hidden, self.key(text))
+            for start, _, stop, text, element, hidden in runs
         )
+        self._texts = set(self._text_keys)
         self._positions = [b.position for b in self.blocks]
         self._keys = [b.key for b in self.blocks]
         self._by_text: dict[str, list[int]] = {}
@@ -103,6 +120,11 @@ class Layout:
         if key is None:
             key = self._text_keys[text] = comparable(text)
         return key
+
+    def clean(self, text: str) -> str:
+        """clean(text), which a block's text is already: extracted paragraphs mostly print as
+        blocks, and looking one up costs its hash, which key() needs of it anyway."""
+        return text if text in self._texts else clean(text)
 
     def position(self, element: HtmlElement) -> int:
         return self._order.get(element, -1)
@@ -132,7 +154,8 @@ class Layout:
             return None
         start = bisect_right(self._positions, after)
         exact = self._by_text.get(key, ())
-        index = next((i for i in exact if i >= start), None)
+        first = bisect_left(exact, start)  # block indices in page order
+        index = exact[first] if first < len(exact) else None
         if index is None:
             prefix = key[:_MATCH_PREFIX]
             index = next(
@@ -158,6 +181,7 @@ class _OpenBlock:
     element: HtmlElement
     order: int
     """The element's position."""
+    hidden: bool
     start: float
     """Where the run being gathered starts."""
     parts: list[str]
@@ -168,14 +192,35 @@ class _OpenBlock:
         if text and not text.isspace():  # most runs are the indentation between child blocks
             text = clean(text)
             if text:
-                runs.append((self.start, self.order, stop, text, self.element))
+                runs.append((self.start, self.order, stop, text, self.element, self.hidden))
 
-    def resume(self, start: float, tail: str) -> None:
+    def resume(self, start: float, parts: list[str]) -> None:
         """Gather a new run after a child block, from the text following it."""
-        self.start, self.parts = start, [tail]
+        self.start, self.parts = start, parts
+
+
+def _is_hidden(element: HtmlElement, verdicts: dict[HtmlElement, bool]) -> bool:
+    """Whether the element or an ancestor hides it; `verdicts` holds those reached so far.
+    Asked of blocks only, not of the inline elements that are most of a page: a block's
+    ancestors are mostly blocks, whose verdicts are known already."""
+    unknown = []
+    verdict = False
+    current: HtmlElement | None = element
+    while current is not None:
+        known = verdicts.get(current)
+        if known is not None:
+            verdict = known
+            break
+        unknown.append(current)
+        current = current.getparent()
+    for current in reversed(unknown):
+        verdict = verdicts[current] = verdict or _hides(current)
+    return verdict
 
 
 def _hides(element: HtmlElement) -> bool:
+    if not element.keys():  # most paragraphs: one call, where each attribute read is another
+        return False
     if element.get("hidden") is not None or element.get("aria-hidden") == "true":
         return True
     style, names = element.get("style") or "", element.get("class") or ""

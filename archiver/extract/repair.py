@@ -28,8 +28,9 @@ _QUESTION_CAPITAL = re.compile(r"\?[A-Z]")  # what _LOST_SPACE needs, found by l
 def repair_text(text: str) -> str:
     """The text with mojibake undone and lost spaces restored; clean text comes back as is."""
     # Plain substring tests (fast C scans) first: the regexes would walk every paragraph of
-    # every clean page a character at a time.
-    if any(lead in text for lead in _MOJIBAKE_LEADS) and _MOJIBAKE.search(text):
+    # every clean page a character at a time. The leads are not ASCII, and isascii() is free.
+    mojibake = not text.isascii() and any(lead in text for lead in _MOJIBAKE_LEADS)
+    if mojibake and _MOJIBAKE.search(text):
         text = ftfy.fix_encoding(text)
     if "?" in text and _QUESTION_CAPITAL.search(text):
         text = _LOST_SPACE.sub(r"\1 ", text)
