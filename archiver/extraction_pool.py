@@ -1,8 +1,9 @@
 """Extraction in worker processes: off the crawl's reactor, on every core, with a time limit.
 
 Extracting a page costs tens of milliseconds of CPU; done on the Twisted reactor thread it
-would stall downloads, and one process uses one core. A crawl and `archiver extract` both hand
-pages to this pool instead (a crawl hands it the finding of each page's links too). A page that
+would stall downloads, and one process uses one core. A crawl hands pages to this pool instead
+(and the finding of each page's links); `archiver extract` hands it ranges of WARC files, which
+the workers read too (`archiver.warc.ranges`). A page that
 keeps a worker busy past the time limit (hostile or pathological HTML; lxml cannot be
 interrupted from another thread) gets its worker killed and replaced, and yields no record: the
 crawl goes on. pebble manages the processes.
