@@ -29,6 +29,7 @@ from warcio.exceptions import ArchiveLoadFailed
 from warcio.limitreader import LimitReader
 from warcio.recordloader import ArcWarcRecord
 from warcio.timeutils import iso_date_to_datetime
+from warcio.utils import BUFF_SIZE
 
 from archiver.crawl.captured import CapturedPage
 from archiver.page import Page
@@ -218,19 +219,24 @@ class WholeRecord(Generic[T]):
 
 
 class _Window:
-    """A file that ends at byte `end` for whoever reads it: the records of one range of it.
+    """A file read from a record inside it, in the blocks a reader from its start would read,
+    and ending at byte `end` (None: its end), offsets unchanged.
 
-    Seeking stays free, and offsets stay those of the whole file."""
+    warcio takes a gzip member whose first block fails to inflate as uncompressed, and one that
+    fails later as cut short: its reading of damage depends on where its reads of the file
+    fall. Read in the same blocks, a range reads its damage as the whole file does."""
 
-    def __init__(self, handle: IO[bytes], end: int) -> None:
+    def __init__(self, handle: IO[bytes], end: int | None) -> None:
         self._handle = handle
         self._end = end
 
     def read(self, size: int | None = -1) -> bytes:
-        room = self._end - self._handle.tell()
+        position = self._handle.tell()
+        room = (self._end - position) if self._end is not None else BUFF_SIZE
         if room <= 0:
             return b""
-        return self._handle.read(room if size is None or size < 0 else min(size, room))
+        wanted = BUFF_SIZE if size is None or size < 0 else size
+        return self._handle.read(min(wanted, room, BUFF_SIZE - position % BUFF_SIZE))
 
     def tell(self) -> int:
         return self._handle.tell()
@@ -256,7 +262,7 @@ def iter_whole_records(
     with open(path, "rb") as handle:
         gzipped = handle.read(2) == b"\x1f\x8b"
         handle.seek(start)
-        stream = handle if stop is None else cast(IO[bytes], _Window(handle, stop))
+        stream = handle if start == 0 and stop is None else cast(IO[bytes], _Window(handle, stop))
         iterator = BoundedArchiveIterator(stream)
         if start:  # as warcio knows it once past the first record, so damage reads the same
             iterator.known_format = "warc"
@@ -307,8 +313,8 @@ def iter_whole_records(
         # record (other than the blank lines that end records) are the start of a lost one. A
         # range ends where a record starts: what warcio passed over before it (an empty gzip
         # member) it passes over in the whole file too.
-        stream.seek(end)
-        if stop is None and stream.read(1 << 16).strip():
+        handle.seek(end)
+        if stop is None and handle.read(1 << 16).strip():
             yield WarcProblem(path, end, "the file ends inside a record (cut short?)")
 
 
