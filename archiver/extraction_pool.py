@@ -17,8 +17,9 @@ import importlib
 import logging
 import multiprocessing
 import threading
+import time
 from collections.abc import Callable
-from concurrent.futures import Future, InvalidStateError, TimeoutError
+from concurrent.futures import Future, InvalidStateError, TimeoutError, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar, Union
@@ -38,6 +39,8 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
 _WATCH_INTERVAL = 1.0
+_WORKER_START = 2.0
+"""Seconds a started worker takes, at most, to read what it needs of the pool's locks."""
 # Workers are started fresh (not forked): the crawl process runs threads and a reactor that a
 # fork would copy in an undefined state.
 _CONTEXT = multiprocessing.get_context("spawn")
@@ -116,6 +119,8 @@ class ExtractionPool:
         """The current pool's futures not yet done: failed by us if the pool breaks."""
         self.restarts = 0
         """How often the pool broke and was replaced."""
+        self._killed_at = float("-inf")
+        """When a worker was last killed (a page past the time limit, a crash)."""
         self._closed = threading.Event()
         threading.Thread(target=self._watch, name="extraction-pool-watch", daemon=True).start()
 
@@ -148,6 +153,7 @@ class ExtractionPool:
             future = self._pool.schedule(task, args=args, timeout=self._timeout)
             self._unfinished.add(future)
             future.add_done_callback(self._unfinished.discard)
+            future.add_done_callback(self._note_kill)
         return future
 
     def _watch(self) -> None:
@@ -190,9 +196,24 @@ class ExtractionPool:
         return _failure(future) or future.result()
 
     def close(self) -> None:
+        """Lets the pages in flight finish, then stops the workers.
+
+        A worker killed past the time limit is replaced at once; its replacement, if the pool
+        went away while it started, would find the pool's locks gone and print a traceback.
+        So the workers are stopped only once a replacement has had time to start."""
         self._closed.set()
-        if self._pool.active:
-            self._pool.close()  # lets the pages in flight finish
-        else:
-            self._pool.stop()  # a broken pool finishes nothing: waiting on it would hang
+        while self._pool.active:  # a broken pool finishes nothing: waiting on it would hang
+            with self._lock:
+                unfinished = list(self._unfinished)
+            if not unfinished:
+                break
+            wait(unfinished, timeout=_WATCH_INTERVAL)
+        time.sleep(max(0.0, self._killed_at + _WORKER_START - time.monotonic()))
+        self._pool.stop()
         self._pool.join()
+
+    def _note_kill(self, future: Future[Any]) -> None:
+        if not future.cancelled() and isinstance(
+            future.exception(), TimeoutError | ProcessExpired
+        ):
+            self._killed_at = time.monotonic()
